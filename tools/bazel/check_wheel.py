@@ -1,0 +1,46 @@
+"""Test run by dockyard_wheel: the wheel holds only its distribution's own `dockyard/<pkg>/` files.
+
+Arguments: the wheel's output directory and the distribution's pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+import zipfile
+from email.parser import HeaderParser
+from pathlib import Path
+
+
+def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
+    project = tomllib.loads(pyproject.read_text())["project"]
+    wheels = sorted(wheel_dir.glob("*.whl"))
+    if len(wheels) != 1:
+        return [f"expected one wheel in {wheel_dir}, found {wheels}"]
+    names = zipfile.ZipFile(wheels[0]).namelist()
+    packages = {n.split("/")[1] for n in names if n.startswith("dockyard/") and n.count("/") >= 2}
+    found: list[str] = []
+    if len(packages) != 1:
+        found.append(f"wheel must hold exactly one dockyard package, holds {sorted(packages)}")
+    if "dockyard/__init__.py" in names:
+        found.append("wheel holds dockyard/__init__.py; dockyard must stay a namespace package")
+    strays = [n for n in names if not n.startswith("dockyard/") and ".dist-info/" not in n]
+    if strays:
+        found.append(f"files outside dockyard/: {strays}")
+    package = next(iter(packages), "")
+    for required in (f"dockyard/{package}/__init__.py", f"dockyard/{package}/py.typed"):
+        if required not in names:
+            found.append(f"missing {required}")
+    meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    meta = HeaderParser().parsestr(zipfile.ZipFile(wheels[0]).read(meta_name).decode())
+    if (meta["Name"], meta["Version"]) != (project["name"], project["version"]):
+        found.append(f"METADATA says {meta['Name']} {meta['Version']}, pyproject {project['name']} {project['version']}")
+    return found
+
+
+if __name__ == "__main__":
+    found = problems(Path(sys.argv[1]), Path(sys.argv[2]))
+    for problem in found:
+        print(problem, file=sys.stderr)
+    print("wheel contents: " + ("FAILED" if found else "ok"))
+    sys.exit(1 if found else 0)

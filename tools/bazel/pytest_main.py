@@ -1,0 +1,32 @@
+"""Bazel's entry point for dockyard_test: pytest over the files given as arguments.
+
+Bridges Bazel's test protocol to pytest: test files are runfiles paths, the junit report goes
+to $XML_OUTPUT_FILE, `bazel test --test_filter=EXPR` arrives as $TESTBRIDGE_TEST_ONLY and
+becomes `-k EXPR`, and pytest's cache stays out of the read-only runfiles tree.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+
+def main(test_files: list[str]) -> int:
+    runfiles = os.environ.get("TEST_SRCDIR", "")
+    workspace = os.environ.get("TEST_WORKSPACE", "")
+    root = os.path.join(runfiles, workspace) if runfiles else os.getcwd()
+    args = [os.path.join(root, path) for path in test_files]
+    args += ["-p", "no:cacheprovider", "-ra", "--rootdir", root]
+    xml_output = os.environ.get("XML_OUTPUT_FILE")
+    if xml_output:
+        args += ["--junitxml", xml_output]
+    only = os.environ.get("TESTBRIDGE_TEST_ONLY")
+    if only:
+        args += ["-k", only]
+    return int(pytest.main(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
