@@ -45,7 +45,11 @@ def dockyard_test(name, srcs, deps = [], data = [], docker = True, size = None, 
     )
 
 def dockyard_wheel(name, library, pyproject, **kwargs):
-    """A wheel of `library`'s own `dockyard/…` files, plus a test that checks what it holds."""
+    """A distribution's wheel and its release gates.
+
+    `name` is a wheel of `library`'s own `dockyard/…` files; `<name>_contents_test` checks
+    what the wheel holds, `<name>_static_test` runs ruff and mypy --strict over the code.
+    """
     python_wheel(
         name = name,
         library = library,
@@ -61,4 +65,16 @@ def dockyard_wheel(name, library, pyproject, **kwargs):
         python_version = "PY3",
         srcs_version = "PY3",
         size = "small",
+    )
+    native.py_test(
+        name = name + "_static_test",
+        srcs = ["//tools/bazel:check_static.py"],
+        main = "//tools/bazel:check_static.py",
+        args = [native.package_name(), "$(rootpath %s)" % pyproject],
+        data = [pyproject],
+        # Modules type-check against the real core; core is its own library.
+        deps = [library] + ([] if native.package_name() == "core" else ["//core"]) + ["@pip//mypy", "@pip//ruff"],
+        python_version = "PY3",
+        srcs_version = "PY3",
+        size = "medium",
     )

@@ -26,7 +26,9 @@ def bazel_name(distribution: str) -> str:
 def distribution_files(site: Path, dist_info: Path) -> list[Path]:
     with open(dist_info / "RECORD", newline="") as record:
         rows = [row[0] for row in csv.reader(record) if row]
-    return [site / entry for entry in rows if not entry.startswith("..")]
+    # pip --target records scripts as ../../bin/NAME; they live in SITE/bin, where tools
+    # such as ruff look for their binary next to their package.
+    return [site / entry.removeprefix("../../") for entry in rows if not entry.startswith("../") or entry.startswith("../../bin/")]
 
 
 def requirements_of(dist_info: Path) -> list[str]:
