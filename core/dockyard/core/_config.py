@@ -1,0 +1,166 @@
+"""Configuration from the environment and ~/.testcontainers.properties.
+
+Read on every use, never frozen at import: tests set an environment variable and
+expect the next container to honour it. Environment variables win over the
+properties file, following Testcontainers: property ``a.b.c`` is also read from
+``TESTCONTAINERS_A_B_C``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from ._errors import ConfigurationError
+
+DEFAULT_RYUK_IMAGE = "testcontainers/ryuk:0.11.0"
+DEFAULT_STARTUP_TIMEOUT = 60.0
+PROPERTIES_FILE_NAME = ".testcontainers.properties"
+
+
+class PullPolicy(StrEnum):
+    """When to pull an image: only when it is missing locally, always, or never."""
+
+    MISSING = "missing"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+def properties_path() -> Path:
+    # HOME is looked up each time because tests point it at a temporary directory.
+    home = os.environ.get("HOME") or str(Path.home())
+    return Path(home) / PROPERTIES_FILE_NAME
+
+
+def parse_properties(text: str) -> dict[str, str]:
+    """Parse the simple subset of Java .properties files that Testcontainers users write."""
+    result: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#!":
+            continue
+        sep = min((i for i in (line.find("="), line.find(":")) if i >= 0), default=-1)
+        if sep < 0:
+            result[line] = ""
+            continue
+        result[line[:sep].strip()] = line[sep + 1 :].strip()
+    return result
+
+
+def read_properties() -> dict[str, str]:
+    path = properties_path()
+    try:
+        return parse_properties(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc}. Fix or remove the file.") from exc
+
+
+def env_name_for(prop: str) -> str:
+    """``ryuk.container.image`` → ``TESTCONTAINERS_RYUK_CONTAINER_IMAGE``."""
+    key = prop.removeprefix("testcontainers.")
+    return "TESTCONTAINERS_" + key.upper().replace(".", "_")
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigurationError(f"{name}={value!r} is not a boolean; use true or false.")
+
+
+def _parse_seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r} is not a number of seconds.") from None
+    if seconds <= 0:
+        raise ConfigurationError(f"{name}={value!r} must be a positive number of seconds.")
+    return seconds
+
+
+@dataclass(frozen=True)
+class Config:
+    """A snapshot of the settings, taken by :func:`load_config` when they are needed."""
+
+    values: dict[str, str]
+
+    def get(self, prop: str, env: str | None = None) -> str | None:
+        """Look a setting up: the explicit env name, then TESTCONTAINERS_*, then the file."""
+        for name in (env, env_name_for(prop)):
+            if name and name in os.environ:
+                return os.environ[name]
+        return self.values.get(prop)
+
+    def _flag(self, prop: str, env: str | None = None) -> bool:
+        value = self.get(prop, env)
+        return _parse_bool(env or prop, value) if value is not None else False
+
+    @property
+    def docker_host(self) -> str | None:
+        return self.get("docker.host", "DOCKER_HOST") or None
+
+    @property
+    def docker_socket_override(self) -> str | None:
+        return self.get("docker.socket.override") or None
+
+    @property
+    def host_override(self) -> str | None:
+        return self.get("host.override") or None
+
+    @property
+    def ryuk_disabled(self) -> bool:
+        return self._flag("ryuk.disabled")
+
+    @property
+    def ryuk_image(self) -> str:
+        return self.get("ryuk.container.image") or DEFAULT_RYUK_IMAGE
+
+    @property
+    def ryuk_reconnection_timeout(self) -> str | None:
+        return self.get("ryuk.reconnection.timeout") or None
+
+    @property
+    def ryuk_connection_timeout(self) -> str | None:
+        return self.get("ryuk.connection.timeout") or None
+
+    @property
+    def hub_image_name_prefix(self) -> str:
+        return self.get("hub.image.name.prefix") or ""
+
+    @property
+    def image_substitutions(self) -> str:
+        return self.get("dockyard.image.substitutions", "DOCKYARD_IMAGE_SUBSTITUTIONS") or ""
+
+    @property
+    def reuse_enabled(self) -> bool:
+        return self._flag("testcontainers.reuse.enable")
+
+    @property
+    def pull_policy(self) -> PullPolicy:
+        value = (self.get("pull.policy") or "missing").strip().lower()
+        # Testcontainers-Java spells the default "default"; accept it as "missing".
+        value = {"default": "missing", "if-not-present": "missing"}.get(value, value)
+        try:
+            return PullPolicy(value)
+        except ValueError:
+            raise ConfigurationError(
+                f"pull.policy={value!r} is not one of missing, always, never."
+            ) from None
+
+    @property
+    def startup_timeout(self) -> float:
+        value = self.get("dockyard.startup.timeout", "DOCKYARD_STARTUP_TIMEOUT")
+        if value is None:
+            return DEFAULT_STARTUP_TIMEOUT
+        return _parse_seconds("DOCKYARD_STARTUP_TIMEOUT", value)
+
+
+def load_config() -> Config:
+    """Read the current configuration (environment is consulted lazily by :class:`Config`)."""
+    return Config(read_properties())

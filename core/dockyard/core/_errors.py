@@ -1,0 +1,106 @@
+"""One exception hierarchy: every failure a user can act on is a DockyardError.
+
+Each message says what happened *and* what to do about it, because the reader is
+usually a developer looking at a red test, not at this code.
+"""
+
+from __future__ import annotations
+
+ENGINE_HINT = (
+    "Start a Docker engine (in this repository: `bash tools/bootstrap/engine.sh`, or run "
+    "`dockerd` as root) or point DOCKER_HOST / `docker.host` in ~/.testcontainers.properties "
+    "at a running one."
+)
+
+
+class DockyardError(Exception):
+    """Base class of every error raised by Dockyard."""
+
+
+class ConfigurationError(DockyardError, ValueError):
+    """Bad input from the caller or the configuration (a port spec, a timeout, a property).
+
+    Raised before anything is created in Docker.
+    """
+
+
+class DockerUnavailableError(DockyardError):
+    """The Docker engine cannot be reached."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"Cannot reach the Docker engine: {detail}. {ENGINE_HINT}")
+        self.detail = detail
+
+
+class ImageNotFoundError(DockyardError):
+    """The image is not present and may not (or could not) be pulled."""
+
+    def __init__(self, image: str, reason: str, requested: str | None = None) -> None:
+        via = f" (requested as {requested!r})" if requested and requested != image else ""
+        super().__init__(
+            f"Image {image!r}{via} is not available: {reason}. Build it locally "
+            "(e.g. `python tools/images/build.py`), or map the name to a local image with "
+            "DOCKYARD_IMAGE_SUBSTITUTIONS='name=local/name:tag' (or "
+            "`dockyard.image.substitutions` in ~/.testcontainers.properties), or allow pulling "
+            "with TESTCONTAINERS_PULL_POLICY=missing."
+        )
+        self.image = image
+        self.requested = requested
+
+
+class ContainerStartupError(DockyardError):
+    """A container failed to start or to become ready; carries its exit code and last logs."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        exit_code: int | None = None,
+        logs: str = "",
+        container_id: str | None = None,
+    ) -> None:
+        text = message
+        if exit_code is not None:
+            text += f" (exit code {exit_code})"
+        if logs:
+            text += f"\n--- last log lines ---\n{logs}\n--- end of logs ---"
+        super().__init__(text)
+        self.exit_code = exit_code
+        self.logs = logs
+        self.container_id = container_id
+
+
+class StartupTimeoutError(ContainerStartupError):
+    """The container kept running but never became ready within its startup timeout."""
+
+
+class ContainerNotStartedError(DockyardError):
+    """A method that needs a running container was called before start() or after stop()."""
+
+
+class PortNotExposedError(DockyardError):
+    """A port was asked for that the container never exposed."""
+
+    def __init__(self, port: str, exposed: list[str]) -> None:
+        listed = ", ".join(exposed) if exposed else "none"
+        super().__init__(
+            f"Port {port} was not exposed (exposed ports: {listed}). Add it with "
+            f"with_exposed_ports({port.split('/')[0]}) before start()."
+        )
+        self.port = port
+        self.exposed = exposed
+
+
+class PortNotPublishedError(DockyardError):
+    """The port was exposed, but the engine did not publish a host port for it in time."""
+
+
+class ReadinessAbort(DockyardError):
+    """Raised by a readiness check to fail at once instead of retrying until the timeout.
+
+    Use it for conditions that will never heal, such as a rejected password.
+    """
+
+
+class ReaperError(DockyardError):
+    """The Ryuk reaper could not be started or contacted."""

@@ -1,0 +1,188 @@
+"""Which address the test process uses to reach a container's published ports.
+
+The rules, in order:
+1. TESTCONTAINERS_HOST_OVERRIDE (or ``host.override``) wins.
+2. A tcp:// or http(s):// DOCKER_HOST: that URL's host.
+3. A local socket (unix/npipe) outside a container: ``localhost``.
+4. A local socket inside a container: if the engine's bridge gateway is an address of
+   this very network namespace, the engine runs beside us (e.g. a CI container that
+   runs its own dockerd) and ``localhost`` is right. Otherwise the answer is ambiguous
+   between ``localhost`` and the gateways the engine reports; a TCP connect to a real
+   published port decides, and the answer is cached for the session.
+
+Only loopback and addresses reported by the engine are ever connected to.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ._client import DockerClient
+
+log = logging.getLogger("dockyard.core.host")
+
+LOCALHOST = "localhost"
+PROBE_TIMEOUT = 0.5
+
+
+@dataclass(frozen=True)
+class HostDecision:
+    """Either a definite host, or candidates that must be probed in order."""
+
+    host: str | None = None
+    candidates: tuple[str, ...] = field(default_factory=tuple)
+    fallback: str = LOCALHOST
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host is not None and is_loopback(self.host)
+
+
+def is_loopback(host: str) -> bool:
+    if host == LOCALHOST:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def decide_host(
+    *,
+    override: str | None,
+    docker_host: str,
+    in_container: bool,
+    engine_is_local: Callable[[], bool],
+    gateways: Callable[[], Sequence[str]],
+) -> HostDecision:
+    """The pure decision table; the callables are only consulted when needed."""
+    if override:
+        return HostDecision(host=override)
+    url = urlparse(docker_host)
+    if url.scheme in ("tcp", "http", "https"):
+        return HostDecision(host=url.hostname or LOCALHOST)
+    if not in_container or engine_is_local():
+        return HostDecision(host=LOCALHOST)
+    found = [g for g in gateways() if g]
+    if not found:
+        return HostDecision(host=LOCALHOST)
+    return HostDecision(candidates=(LOCALHOST, *found), fallback=found[0])
+
+
+def running_in_container() -> bool:
+    if Path("/.dockerenv").exists() or Path("/run/.containerenv").exists():
+        return True
+    try:
+        cgroup = Path("/proc/1/cgroup").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(word in cgroup for word in ("docker", "kubepods", "containerd"))
+
+
+def address_is_local(address: str) -> bool:
+    """True when this network namespace owns the address (bind succeeds; sends nothing)."""
+    try:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.bind((address, 0))
+        return True
+    except OSError:
+        return False
+
+
+def engine_gateways(client: DockerClient) -> list[str]:
+    """Gateways the engine itself reports: the default bridge, and our own container's."""
+    result: list[str] = []
+    try:
+        for cfg in client.networks.get("bridge").attrs.get("IPAM", {}).get("Config") or []:
+            if cfg.get("Gateway"):
+                result.append(str(cfg["Gateway"]))
+    except Exception as exc:  # the bridge may be absent; host resolution must not fail on it
+        log.debug("no bridge gateway: %s", exc)
+    try:
+        me = client.containers.get(socket.gethostname())
+        for net in (me.attrs.get("NetworkSettings", {}).get("Networks") or {}).values():
+            gateway = net.get("Gateway")
+            if gateway and gateway not in result:
+                result.append(str(gateway))
+    except Exception as exc:  # we may not be a container of this engine at all
+        log.debug("not a container of this engine: %s", exc)
+    return result
+
+
+def tcp_reachable(host: str, port: int, timeout: float = PROBE_TIMEOUT) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+class HostResolver:
+    """Resolves and caches the host per (process, engine)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._decisions: dict[tuple[int, str], HostDecision] = {}
+        self._probed: dict[tuple[int, str], str] = {}
+
+    def decision(
+        self, client: DockerClient, docker_host: str, override: str | None
+    ) -> HostDecision:
+        if override:
+            return HostDecision(host=override)
+        key = (os.getpid(), docker_host)
+        with self._lock:
+            if key not in self._decisions:
+                self._decisions[key] = decide_host(
+                    override=None,
+                    docker_host=docker_host,
+                    in_container=running_in_container(),
+                    engine_is_local=lambda: any(
+                        address_is_local(g) for g in engine_gateways(client)
+                    ),
+                    gateways=lambda: engine_gateways(client),
+                )
+            return self._decisions[key]
+
+    def resolve(
+        self,
+        client: DockerClient,
+        docker_host: str,
+        override: str | None,
+        probe_port: int | Callable[[], int | None] | None,
+    ) -> str:
+        decision = self.decision(client, docker_host, override)
+        if decision.host is not None:
+            return decision.host
+        key = (os.getpid(), docker_host)
+        with self._lock:
+            if key in self._probed:
+                return self._probed[key]
+        port = probe_port() if callable(probe_port) else probe_port
+        if port is None:
+            return decision.fallback
+        for candidate in decision.candidates:
+            if tcp_reachable(candidate, port):
+                log.debug("host %s reaches published port %s", candidate, port)
+                with self._lock:
+                    self._probed[key] = candidate
+                return candidate
+        return decision.fallback
+
+
+RESOLVER = HostResolver()
+
+
+def publish_address(client: DockerClient, docker_host: str, override: str | None) -> str:
+    """Where to publish ports: loopback when the tests reach the engine on loopback, else all."""
+    decision = RESOLVER.decision(client, docker_host, override)
+    return "127.0.0.1" if decision.is_loopback else "0.0.0.0"

@@ -1,0 +1,95 @@
+"""User-defined Docker networks: containers on them find each other by alias."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from types import TracebackType
+from typing import Any, Self
+
+import docker.errors
+
+from ._client import DockerClient, create_client
+from ._config import load_config
+from ._errors import ConfigurationError, ContainerNotStartedError, DockyardError
+from ._labels import session_labels
+from ._reaper import ensure_reaper
+from ._session import session_id
+
+
+class Network:
+    """A labelled network with a random name, created on ``create()`` or ``with``."""
+
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        driver: str = "bridge",
+        labels: dict[str, str] | None = None,
+        docker_client: DockerClient | None = None,
+        **create_kwargs: Any,
+    ) -> None:
+        if name is not None and not name.strip():
+            raise ConfigurationError("Network name must not be empty; omit it for a random one.")
+        self.name = name or f"dockyard-{uuid.uuid4().hex[:12]}"
+        self.driver = driver
+        self._labels = dict(labels or {})
+        self._client = docker_client
+        self._create_kwargs = create_kwargs
+        self._network: Any = None
+
+    @property
+    def id(self) -> str:
+        if self._network is None:
+            raise ContainerNotStartedError(
+                f"Network {self.name} has not been created; call create() or use `with`."
+            )
+        return str(self._network.id)
+
+    @property
+    def created(self) -> bool:
+        return self._network is not None
+
+    def create(self) -> Self:
+        if self._network is not None:
+            return self
+        client = self._client = self._client or create_client()
+        ensure_reaper(client, load_config())
+        try:
+            self._network = client.networks.create(
+                self.name,
+                driver=self.driver,
+                labels={**session_labels(session_id()), **self._labels},
+                check_duplicate=True,
+                **self._create_kwargs,
+            )
+        except docker.errors.APIError as exc:
+            raise DockyardError(
+                f"Cannot create network {self.name}: {exc.explanation or exc}. "
+                "Choose another name or remove the old network."
+            ) from exc
+        return self
+
+    def remove(self) -> None:
+        if self._network is None:
+            return
+        with contextlib.suppress(docker.errors.NotFound):
+            self._network.remove()
+        self._network = None
+
+    def get_wrapped_network(self) -> Any:
+        return self._network
+
+    def __enter__(self) -> Self:
+        return self.create()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.remove()
+
+    def __repr__(self) -> str:
+        return f"Network(name={self.name!r})"

@@ -1,0 +1,150 @@
+"""Shared fixtures for dockyard-core's tests.
+
+Integration tests talk to the real engine and the local images (reached through image
+substitution, as in every test run); unit tests use ``FakeClient`` for pure logic.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Tests import the package from this checkout, wherever pytest is started from.
+CORE_ROOT = Path(__file__).resolve().parent.parent
+if str(CORE_ROOT) not in sys.path:
+    sys.path.insert(0, str(CORE_ROOT))
+
+from dockyard.core import LABEL_SESSION_ID, session_id  # noqa: E402
+from dockyard.core._client import create_client  # noqa: E402
+
+DEFAULT_SUBSTITUTIONS = (
+    "postgres=dockyard.local/postgres:15,redis=dockyard.local/redis:7,"
+    "apache/kafka=dockyard.local/kafka:4.1.1,testcontainers/ryuk=dockyard.local/ryuk:0.11.0"
+)
+# The run normally sets this; default it so a bare `pytest tests` works the same way.
+os.environ.setdefault("DOCKYARD_IMAGE_SUBSTITUTIONS", DEFAULT_SUBSTITUTIONS)
+
+REDIS = "redis:7"  # the upstream name: substitution must map it to the local build
+CLIENT = "dockyard.local/client:1"
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Any:
+    return create_client()
+
+
+@pytest.fixture
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A HOME without ~/.testcontainers.properties, for configuration tests."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    return home
+
+
+def container_ids(client: Any, **filters: Any) -> set[str]:
+    """Ids from the low-level list, which (unlike containers.list) inspects nothing and so
+    cannot trip over containers that other engineers' tests remove meanwhile."""
+    return {c["Id"] for c in client.api.containers(all=True, filters=filters)}
+
+
+def network_ids(client: Any, **filters: Any) -> set[str]:
+    return {n["Id"] for n in client.api.networks(filters=filters)}
+
+
+@pytest.fixture
+def no_leftovers(docker_client: Any) -> Iterator[None]:
+    """Fails the test if it left a container or network of this session behind."""
+    label = f"{LABEL_SESSION_ID}={session_id()}"
+    before_c = container_ids(docker_client, label=label)
+    before_n = network_ids(docker_client, label=label)
+    yield
+    after_c = container_ids(docker_client, label=label)
+    after_n = network_ids(docker_client, label=label)
+    assert after_c <= before_c, f"containers left behind: {after_c - before_c}"
+    assert after_n <= before_n, f"networks left behind: {after_n - before_n}"
+
+
+def redis_ping(host: str, port: int, timeout: float = 2.0) -> bool:
+    """A raw RESP PING, so the tests need no client library."""
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(b"PING\r\n")
+        return sock.recv(64).startswith(b"+PONG")
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def unique(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+class FakeImages:
+    def __init__(self, present: set[str]) -> None:
+        self.present = present
+
+    def get(self, name: str) -> object:
+        import docker.errors
+
+        if name not in self.present:
+            raise docker.errors.ImageNotFound(name)
+        return object()
+
+
+class FakeApi:
+    def __init__(self, images: FakeImages, pull_events: list[dict[str, str]]) -> None:
+        self.images = images
+        self.pull_events = pull_events
+        self.pulls: list[tuple[str, str]] = []
+        self.base_url = "http+docker://localhost"
+
+    def pull(self, repo: str, tag: str, stream: bool, decode: bool) -> Iterator[dict[str, str]]:
+        self.pulls.append((repo, tag))
+        yield from self.pull_events
+        if not any("error" in e for e in self.pull_events):
+            self.images.present.add(f"{repo}:{tag}")
+
+
+class FakeClient:
+    """Just enough of docker-py for the pure logic under unit test."""
+
+    def __init__(
+        self, present: set[str] | None = None, pull_events: list[dict[str, str]] | None = None
+    ) -> None:
+        self.images = FakeImages(set(present or ()))
+        self.api = FakeApi(self.images, pull_events or [{"status": "Pulling", "id": "l1"}])
+
+
+@pytest.fixture
+def fake_client() -> FakeClient:
+    return FakeClient()
+
+
+def spawn_python(code: str, **env: str) -> Any:
+    """Run ``code`` in a fresh Python process that imports this checkout of dockyard.core."""
+    import subprocess
+
+    # The child sees exactly our imports (under Bazel, docker-py lives in runfiles).
+    path = os.pathsep.join([str(CORE_ROOT), *(p for p in sys.path if p)])
+    child_env = {**os.environ, "PYTHONPATH": path, **env}
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=child_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -1,0 +1,210 @@
+"""DockerContainer lifecycle, builder options, ports and host against the real engine."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+import docker.types
+import pytest
+from conftest import REDIS, container_ids, redis_ping, unique
+
+from dockyard.core import (
+    LABEL_LANG,
+    LABEL_SESSION_ID,
+    LABEL_VERSION,
+    ConfigurationError,
+    ContainerNotStartedError,
+    ContainerStartupError,
+    DockerContainer,
+    LogMessageWaitStrategy,
+    Network,
+    PortNotExposedError,
+    PortNotPublishedError,
+    __version__,
+    session_id,
+)
+
+pytestmark = pytest.mark.usefixtures("no_leftovers")
+READY = LogMessageWaitStrategy("Ready to accept connections")
+
+
+def test_start_stop_removes_container_and_anonymous_volumes(docker_client: Any) -> None:
+    container = (
+        DockerContainer(REDIS, mounts=[docker.types.Mount("/scratch", None, type="volume")])
+        .with_exposed_ports(6379)
+        .waiting_for(READY)
+    )
+    container.start()
+    wrapped = container.get_wrapped_container()
+    volume = next(m["Name"] for m in wrapped.attrs["Mounts"] if m["Destination"] == "/scratch")
+    assert docker_client.volumes.get(volume)
+    container.stop()
+    with pytest.raises(docker.errors.NotFound):
+        docker_client.containers.get(wrapped.id)
+    with pytest.raises(docker.errors.NotFound):
+        docker_client.volumes.get(volume)
+    container.stop()  # stopping twice is harmless
+
+
+def test_context_manager_ports_and_host() -> None:
+    with (
+        DockerContainer(REDIS)
+        .with_exposed_ports(6379, "6380/tcp", "53/udp")
+        .waiting_for(READY) as redis
+    ):
+        assert redis.host() == "localhost"  # this machine has /.dockerenv but its own engine
+        assert redis.get_container_host_ip() == redis.host()
+        port = redis.mapped_port(6379)
+        assert redis.get_exposed_port("6379/tcp") == port
+        assert redis_ping(redis.host(), port)
+        assert redis.mapped_port("53/udp") > 0
+        bindings = redis.get_wrapped_container().attrs["NetworkSettings"]["Ports"]
+        assert {b["HostIp"] for b in bindings["6379/tcp"]} == {"127.0.0.1"}
+        assert redis.id and redis.name
+
+
+def test_mapped_port_before_start_and_unknown_port() -> None:
+    container = DockerContainer(REDIS).with_exposed_ports(6379, "53/udp")
+    with pytest.raises(ContainerNotStartedError):
+        container.mapped_port(6379)
+    with pytest.raises(ContainerNotStartedError):
+        container.host()
+    with container.waiting_for(READY), pytest.raises(PortNotExposedError, match="6379/tcp, 53/udp"):
+        container.mapped_port(6380)
+    with pytest.raises(ContainerNotStartedError):
+        container.mapped_port(6379)  # after stop
+
+
+def test_unpublished_port_waits_briefly_then_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dockyard.core._container as container_mod
+
+    monkeypatch.setattr(container_mod, "PORT_PUBLISH_TIMEOUT", 0.5)
+    # network_mode=none: the engine never publishes anything.
+    container = DockerContainer(REDIS, network_mode="none").with_exposed_ports(6379)
+    started = time.monotonic()
+    with pytest.raises(PortNotPublishedError, match="6379/tcp"):
+        container.start()
+    assert time.monotonic() - started < 10
+    assert not container.started
+
+
+def test_bind_ports_fixed_host_port() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    with DockerContainer(REDIS).with_bind_ports(6379, free).waiting_for(READY) as redis:
+        assert redis.mapped_port(6379) == free
+        assert redis_ping("localhost", free)
+
+
+def test_builder_options_reach_the_container(tmp_path: Path) -> None:
+    (tmp_path / "hello.txt").write_text("from the host")
+    name = unique("dockyard-core-opts")
+    container = (
+        DockerContainer(REDIS)
+        .with_name(name)
+        .with_env("GREETING", "hi")
+        .with_envs(ANSWER=42)
+        .with_label("team", "core")
+        .with_labels({"purpose": "test"})
+        .with_entrypoint(["sh", "-c"])
+        .with_command(['echo "$GREETING $ANSWER"; exec sleep 60'])
+        .with_volume_mapping(tmp_path, "/mnt/host", "ro")
+        .with_tmpfs("/fast", "size=1m")
+        .waiting_for(LogMessageWaitStrategy("hi 42"))
+    )
+    with container:
+        assert container.name == name
+        attrs = container.get_wrapped_container().attrs
+        labels = attrs["Config"]["Labels"]
+        assert labels["team"] == "core" and labels["purpose"] == "test"
+        assert labels["org.testcontainers"] == "true"
+        assert labels[LABEL_LANG] == "python"
+        assert labels[LABEL_VERSION] == __version__
+        assert labels[LABEL_SESSION_ID] == session_id()
+        assert attrs["Config"]["Entrypoint"] == ["sh", "-c"]
+        mounts = container.exec(["sh", "-c", "grep ' /fast ' /proc/mounts"]).output
+        assert mounts.startswith(b"tmpfs /fast tmpfs")
+        result = container.exec(["cat", "/mnt/host/hello.txt"])
+        assert result.exit_code == 0 and result.output == b"from the host"
+        assert container.exec("touch /mnt/host/nope").exit_code != 0  # read-only
+
+
+def test_exec_returns_exit_code_and_output() -> None:
+    with DockerContainer(REDIS).waiting_for(READY) as redis:
+        ok = redis.exec(["sh", "-c", "echo out; echo err >&2; exit 3"])
+        assert ok.exit_code == 3
+        assert b"out" in ok.output and b"err" in ok.output
+        assert redis.exec("redis-cli ping").output.strip() == b"PONG"
+
+
+def test_get_logs_splits_stdout_and_stderr() -> None:
+    with (
+        DockerContainer(REDIS)
+        .with_command(["sh", "-c", "echo to-out; echo to-err >&2; exec sleep 60"])
+        .waiting_for(LogMessageWaitStrategy("to-err")) as c
+    ):
+        out, err = c.get_logs()
+        assert b"to-out" in out and b"to-out" not in err
+        assert b"to-err" in err and b"to-err" not in out
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda c: c.with_exposed_ports("abc/tcp"),
+        lambda c: c.with_bind_ports(6379, -1),
+        lambda c: c.with_startup_timeout(-1),
+        lambda c: c.with_network_aliases("x"),
+        lambda c: c.with_command([]),
+        lambda c: c.with_tmpfs("relative"),
+    ],
+)
+def test_bad_input_fails_fast_without_creating_anything(docker_client: Any, bad: Any) -> None:
+    mine = f"{LABEL_SESSION_ID}={session_id()}"
+    before = container_ids(docker_client, label=mine)
+    with pytest.raises(ConfigurationError):
+        bad(DockerContainer(REDIS))
+    with pytest.raises(ConfigurationError):
+        LogMessageWaitStrategy("x", times=0)
+    with pytest.raises(ConfigurationError):
+        Network(name=" ")
+    assert container_ids(docker_client, label=mine) == before
+
+
+class HookedRedis(DockerContainer):
+    """What a module does: defaults in _configure, work in _on_started, its own readiness."""
+
+    def __init__(self) -> None:
+        super().__init__(REDIS)
+        self.seen_port: int | None = None
+
+    def _configure(self) -> None:
+        super()._configure()
+        self.with_exposed_ports(6379).with_env("MODULE_SETTING", "on")
+
+    def _on_started(self) -> None:
+        super()._on_started()
+        self.seen_port = self.mapped_port(6379)
+
+    def _default_wait_strategy(self) -> LogMessageWaitStrategy:
+        return LogMessageWaitStrategy("Ready to accept connections")
+
+
+def test_module_hooks() -> None:
+    with HookedRedis() as redis:
+        assert redis.seen_port == redis.mapped_port(6379)
+        assert redis_ping(redis.host(), redis.mapped_port(6379))  # default wait ran
+        assert redis.exec(["sh", "-c", "echo $MODULE_SETTING"]).output.strip() == b"on"
+
+
+def test_name_conflict_is_a_dockyard_error() -> None:
+    name = unique("dockyard-core-dup")
+    first = DockerContainer(REDIS).with_name(name).waiting_for(READY)
+    with first, pytest.raises(ContainerStartupError, match="already exists"):
+        DockerContainer(REDIS).with_name(name).start()

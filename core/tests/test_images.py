@@ -1,0 +1,91 @@
+"""Image substitution, pull policy and local builds against the real engine."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+import pytest
+from conftest import REDIS, container_ids, network_ids
+
+from dockyard.core import (
+    LABEL_SESSION_ID,
+    DockerContainer,
+    DockerImage,
+    ImageNotFoundError,
+    LogMessageWaitStrategy,
+    Network,
+    build_image,
+    session_id,
+)
+from dockyard.core._reaper import reaper_name
+
+pytestmark = pytest.mark.usefixtures("no_leftovers")
+
+
+def test_substitution_maps_upstream_name_to_local_build() -> None:
+    with DockerContainer(REDIS).waiting_for(LogMessageWaitStrategy("Ready")) as redis:
+        assert redis.get_wrapped_container().attrs["Config"]["Image"] == "dockyard.local/redis:7"
+
+
+def test_hub_prefix_applies_to_unsubstituted_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX", "dockyard.local/")
+    monkeypatch.setenv("DOCKYARD_IMAGE_SUBSTITUTIONS", "")
+    with DockerContainer("redis:7").waiting_for(LogMessageWaitStrategy("Ready")) as redis:
+        assert redis.get_wrapped_container().attrs["Config"]["Image"] == "dockyard.local/redis:7"
+
+
+def test_missing_image_with_policy_never_fails_before_creating_anything(
+    docker_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESTCONTAINERS_PULL_POLICY", "never")
+    sid = f"never-{uuid.uuid4().hex[:8]}"  # a fresh session: its reaper would be new too
+    monkeypatch.setenv("TESTCONTAINERS_SESSION_ID", sid)
+    network = Network()
+    container = DockerContainer("dockyard.local/does-not-exist:1").with_network(network)
+    with pytest.raises(ImageNotFoundError, match="DOCKYARD_IMAGE_SUBSTITUTIONS"):
+        container.start()
+    assert not container_ids(docker_client, label=f"{LABEL_SESSION_ID}={sid}")
+    assert not container_ids(docker_client, name=reaper_name(sid))
+    assert not network_ids(docker_client, name=network.name)
+
+
+def test_failed_pull_is_image_not_found_with_visible_progress(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(ImageNotFoundError, match="pull failed"):
+        DockerContainer("dockyard.local/no-such-image:1").start()
+    assert "pulling dockyard.local/no-such-image:1" in capsys.readouterr().err
+    assert time.monotonic() - started < 60
+
+
+def write_context(path: Path) -> Path:
+    path.mkdir()
+    (path / "message.txt").write_text("built by dockyard")
+    (path / "Dockerfile").write_text("FROM dockyard.local/redis:7\nCOPY message.txt /message.txt\n")
+    return path
+
+
+def test_docker_image_builds_labelled_and_is_removed(tmp_path: Path, docker_client: Any) -> None:
+    context = write_context(tmp_path / "ctx")
+    with DockerImage(context) as image:
+        labels = docker_client.images.get(str(image)).attrs["Config"]["Labels"]
+        assert labels["org.testcontainers"] == "true"
+        assert labels[LABEL_SESSION_ID] == session_id()
+        with DockerContainer(str(image)).with_command(["sleep", "60"]) as c:
+            assert c.exec(["cat", "/message.txt"]).output == b"built by dockyard"
+    with pytest.raises(docker.errors.ImageNotFound):
+        docker_client.images.get(str(image))
+
+
+def test_build_image_with_explicit_tag(tmp_path: Path, docker_client: Any) -> None:
+    tag = f"dockyard.local/core-test-build:{session_id()[:8]}"
+    try:
+        assert build_image(write_context(tmp_path / "ctx"), tag) == tag
+        assert docker_client.images.get(tag)
+    finally:
+        docker_client.images.remove(tag, force=True)

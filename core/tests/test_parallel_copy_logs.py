@@ -1,0 +1,106 @@
+"""start_all, copying files in and out, and following logs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import docker.errors
+import pytest
+from conftest import REDIS, redis_ping, wait_until
+
+from dockyard.core import (
+    ContainerStartupError,
+    DockerContainer,
+    LogMessageWaitStrategy,
+    start_all,
+    stop_all,
+)
+
+pytestmark = pytest.mark.usefixtures("no_leftovers")
+READY = LogMessageWaitStrategy("Ready to accept connections")
+
+
+def test_start_all_starts_in_parallel() -> None:
+    containers = [
+        DockerContainer(REDIS).with_exposed_ports(6379).waiting_for(READY) for _ in range(3)
+    ]
+    try:
+        start_all(*containers)
+        for c in containers:
+            assert redis_ping(c.host(), c.mapped_port(6379))
+    finally:
+        stop_all(containers)
+
+
+def test_start_all_stops_the_others_when_one_fails(docker_client: Any) -> None:
+    good = [DockerContainer(REDIS).waiting_for(READY) for _ in range(2)]
+    bad = (
+        DockerContainer(REDIS)
+        .with_command(["sh", "-c", "sleep 0.5; exit 7"])
+        .waiting_for(LogMessageWaitStrategy("never"))
+    )
+    seen: list[str] = []
+    original = good[0]._on_started
+
+    def remember() -> None:
+        seen.append(good[0].id)
+        original()
+
+    good[0]._on_started = remember  # type: ignore[method-assign]
+    with pytest.raises(ContainerStartupError) as info:
+        start_all(good[0], bad, good[1])
+    assert info.value.exit_code == 7
+    assert all(not c.started for c in good)
+    with pytest.raises(docker.errors.NotFound):
+        docker_client.containers.get(seen[0])
+
+
+def test_copy_into_and_out_of_a_container(tmp_path: Path) -> None:
+    source = tmp_path / "tree"
+    (source / "sub").mkdir(parents=True)
+    (source / "a.txt").write_text("A")
+    (source / "sub" / "b.txt").write_text("B")
+    single = tmp_path / "single.conf"
+    single.write_text("conf")
+    container = (
+        DockerContainer(REDIS)
+        .with_command(["sleep", "60"])
+        .with_copy_to_container(b"early bytes", "/opt/early/hello.txt")
+    )
+    with container:
+        assert container.exec(["cat", "/opt/early/hello.txt"]).output == b"early bytes"
+        container.copy_to_container(b"late", "/tmp/late.txt")
+        container.copy_to_container(single, "/etc/single.conf")
+        container.copy_to_container(source, "/data/tree")
+        assert container.exec(["cat", "/data/tree/sub/b.txt"]).output == b"B"
+        assert container.exec(["cat", "/etc/single.conf"]).output == b"conf"
+
+        out_file = container.copy_from_container("/tmp/late.txt", tmp_path / "late.txt")
+        assert out_file.read_bytes() == b"late"
+        out_dir = container.copy_from_container("/data/tree", tmp_path / "copied")
+        assert (out_dir / "a.txt").read_text() == "A"
+        assert (out_dir / "sub" / "b.txt").read_text() == "B"
+
+
+def test_follow_logs_feeds_callback_and_stops_with_container() -> None:
+    lines: list[bytes] = []
+    got_three = threading.Event()
+
+    def collect(line: bytes) -> None:
+        lines.append(line)
+        if sum(1 for x in lines if x.startswith(b"line-")) >= 3:
+            got_three.set()
+
+    script = "for i in 1 2 3; do echo line-$i; sleep 0.2; done; echo err-line >&2; exec sleep 60"
+    container = DockerContainer(REDIS).with_command(["sh", "-c", script])
+    with container:
+        follower = container.follow_logs(collect)
+        assert got_three.wait(10)
+        assert wait_until(lambda: b"err-line" in lines, 5, 0.05)
+        assert follower.running
+    assert wait_until(lambda: not follower.running, 5, 0.05)
+    assert lines[:3] == [b"line-1", b"line-2", b"line-3"]
+    time.sleep(0.1)

@@ -1,0 +1,225 @@
+"""Readiness strategies, fail-fast on exit/OOM/abort, and timeouts against the real engine."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import pytest
+from conftest import CLIENT, REDIS, redis_ping
+
+from dockyard.core import (
+    AllOf,
+    AnyOf,
+    CallableWaitStrategy,
+    ContainerStartupError,
+    DockerContainer,
+    ExecWaitStrategy,
+    HealthcheckWaitStrategy,
+    HttpWaitStrategy,
+    LogMessageWaitStrategy,
+    PortWaitStrategy,
+    ReadinessAbort,
+    StartupTimeoutError,
+)
+from dockyard.core._wait import DEFAULT_POLL_INTERVAL, listening_ports
+
+pytestmark = pytest.mark.usefixtures("no_leftovers")
+
+
+def sh(script: str) -> list[str]:
+    return ["sh", "-c", script]
+
+
+def test_log_times_is_honoured_across_stdout_and_stderr() -> None:
+    script = (
+        "echo tick; sleep 0.4; echo tick >&2; sleep 0.4; echo tick; sleep 0.4; "
+        "echo late-marker; exec sleep 60"
+    )
+    strategy = LogMessageWaitStrategy(r"^tick$", times=3)
+    with DockerContainer(REDIS).with_command(sh(script)).waiting_for(strategy) as c:
+        out, err = c.get_logs()
+        assert out.count(b"tick") + err.count(b"tick") == 3  # needed the stderr one too
+        assert b"late-marker" not in out  # did not wait longer than needed
+
+
+def test_log_times_not_reached_times_out() -> None:
+    started = time.monotonic()
+    container = (
+        DockerContainer(REDIS)
+        .with_command(sh("echo once; exec sleep 60"))
+        .waiting_for(LogMessageWaitStrategy("once", times=2))
+        .with_startup_timeout(1.5)
+    )
+    with pytest.raises(StartupTimeoutError, match="once") as info:
+        container.start()
+    assert 1.4 < time.monotonic() - started < 10
+    assert "once" in info.value.logs
+
+
+def test_startup_timeout_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKYARD_STARTUP_TIMEOUT", "1")
+    started = time.monotonic()
+    with pytest.raises(StartupTimeoutError, match="1s"):
+        DockerContainer(REDIS).with_command(sh("exec sleep 60")).waiting_for(
+            LogMessageWaitStrategy("never")
+        ).start()
+    assert time.monotonic() - started < 10
+
+
+def test_poll_interval_is_tens_of_milliseconds() -> None:
+    assert 0.01 <= DEFAULT_POLL_INTERVAL <= 0.1
+    assert LogMessageWaitStrategy("x").poll_interval == DEFAULT_POLL_INTERVAL
+
+
+def test_port_wait_checks_inside_the_container() -> None:
+    # docker-proxy accepts host connections at once; only the inside check sees the delay.
+    container = (
+        DockerContainer(REDIS)
+        .with_exposed_ports(6379)
+        .with_command(sh("sleep 1.5; exec redis-server --protected-mode no"))
+        .waiting_for(PortWaitStrategy(6379))
+    )
+    with container:
+        assert redis_ping(container.host(), container.mapped_port(6379))
+
+
+def test_listening_ports_parser() -> None:
+    text = (
+        "  sl  local_address rem_address   st tx_queue rx_queue\n"
+        "   0: 00000000:18EB 00000000:0000 0A 00000000:00000000\n"
+        "   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000\n"
+    )
+    assert listening_ports(text, "tcp") == {6379}
+
+
+def test_http_wait_status_and_body() -> None:
+    container = (
+        DockerContainer(CLIENT)
+        .with_exposed_ports(8000)
+        .with_command(sh("sleep 0.5; cd /etc && exec python3 -m http.server 8000"))
+        .waiting_for(HttpWaitStrategy(8000, "/", status=200, body="hostname"))
+    )
+    with container:
+        import urllib.request
+
+        url = f"http://{container.host()}:{container.mapped_port(8000)}/hostname"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert response.status == 200
+
+
+def test_exec_wait_strategy() -> None:
+    container = (
+        DockerContainer(REDIS)
+        .with_command(sh("sleep 0.5; touch /tmp/ready; exec sleep 60"))
+        .waiting_for(ExecWaitStrategy(["test", "-f", "/tmp/ready"]))
+    )
+    with container:
+        assert container.exec(["test", "-f", "/tmp/ready"]).exit_code == 0
+
+
+def test_healthcheck_wait_strategy() -> None:
+    container = DockerContainer(
+        REDIS,
+        healthcheck={
+            "test": ["CMD-SHELL", "redis-cli ping | grep PONG"],
+            "interval": 200_000_000,
+            "timeout": 1_000_000_000,
+            "retries": 50,
+        },
+    ).waiting_for(HealthcheckWaitStrategy())
+    with container:
+        state = container.get_wrapped_container().attrs["State"]
+        assert state["Health"]["Status"] == "healthy"
+
+
+def test_healthcheck_without_healthcheck_aborts_at_once() -> None:
+    started = time.monotonic()
+    with pytest.raises(ReadinessAbort, match="no health check"):
+        DockerContainer(REDIS).waiting_for(HealthcheckWaitStrategy()).start()
+    assert time.monotonic() - started < 10
+
+
+def test_callable_wait_with_protocol_ping() -> None:
+    calls: list[int] = []
+
+    def ping(container: DockerContainer) -> bool:
+        calls.append(1)
+        return bool(redis_ping(container.host(), container.mapped_port(6379), timeout=0.5))
+
+    with (
+        DockerContainer(REDIS)
+        .with_exposed_ports(6379)
+        .waiting_for(CallableWaitStrategy(ping)) as redis
+    ):
+        assert calls
+        assert redis_ping(redis.host(), redis.mapped_port(6379))
+
+
+def test_all_of_and_any_of() -> None:
+    both = AllOf(LogMessageWaitStrategy("Ready to accept"), PortWaitStrategy(6379))
+    with DockerContainer(REDIS).with_exposed_ports(6379).waiting_for(both) as redis:
+        assert redis_ping(redis.host(), redis.mapped_port(6379))
+    either = AnyOf(LogMessageWaitStrategy("never printed"), LogMessageWaitStrategy("Ready"))
+    with DockerContainer(REDIS).waiting_for(either.with_startup_timeout(20)):
+        pass
+    neither = AllOf(LogMessageWaitStrategy("Ready"), LogMessageWaitStrategy("never printed"))
+    with pytest.raises(StartupTimeoutError):
+        DockerContainer(REDIS).waiting_for(neither).with_startup_timeout(1.5).start()
+
+
+def test_container_exiting_during_startup_fails_at_once(docker_client: Any) -> None:
+    started = time.monotonic()
+    container = (
+        DockerContainer(REDIS)
+        .with_command(sh("echo boom-line >&2; exit 3"))
+        .waiting_for(LogMessageWaitStrategy("never printed"))
+    )
+    with pytest.raises(ContainerStartupError) as info:
+        container.start()
+    assert time.monotonic() - started < 10  # not the 60 s timeout
+    assert info.value.exit_code == 3
+    assert "boom-line" in info.value.logs and "boom-line" in str(info.value)
+    assert not container.started
+
+
+def test_oom_killed_container_fails_at_once() -> None:
+    started = time.monotonic()
+    container = (
+        DockerContainer(REDIS, mem_limit="16m", memswap_limit="16m")
+        .with_command(sh("echo eating; head -c 400m /dev/zero | tail"))
+        .waiting_for(LogMessageWaitStrategy("never printed"))
+    )
+    with pytest.raises(ContainerStartupError, match="OOM") as info:
+        container.start()
+    assert time.monotonic() - started < 30
+    assert info.value.exit_code == 137
+    assert "eating" in info.value.logs
+
+
+def test_readiness_abort_fails_at_once_with_logs() -> None:
+    def wrong_password(container: DockerContainer) -> bool:
+        raise ReadinessAbort("password authentication failed")
+
+    started = time.monotonic()
+    container = (
+        DockerContainer(REDIS)
+        .with_command(sh("echo visible-log-line; exec sleep 60"))
+        .waiting_for(AllOf(LogMessageWaitStrategy("visible"), CallableWaitStrategy(wrong_password)))
+    )
+    with pytest.raises(ReadinessAbort, match="password authentication failed") as info:
+        container.start()
+    assert "visible-log-line" in str(info.value)
+    assert time.monotonic() - started < 10
+
+
+def test_callable_errors_are_reported_on_timeout() -> None:
+    def refuse(container: DockerContainer) -> bool:
+        socket.create_connection(("127.0.0.1", 9), timeout=0.1)
+        return True
+
+    with pytest.raises(StartupTimeoutError, match="last check failed"):
+        DockerContainer(REDIS).waiting_for(CallableWaitStrategy(refuse)).with_startup_timeout(
+            1
+        ).start()
