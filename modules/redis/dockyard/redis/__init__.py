@@ -1,0 +1,20 @@
+"""Redis for tests: ``RedisContainer`` and its readiness check.
+
+Example::
+
+    from dockyard.redis import RedisContainer
+
+    with RedisContainer() as server:
+        client = server.get_client(decode_responses=True)
+        client.set("greeting", "hello")
+"""
+
+from ._container import CONFIG_FILE_PATH, RedisContainer
+from ._wait import RedisPingWaitStrategy, is_fatal_ping_error
+
+__all__ = [
+    "CONFIG_FILE_PATH",
+    "RedisContainer",
+    "RedisPingWaitStrategy",
+    "is_fatal_ping_error",
+]
