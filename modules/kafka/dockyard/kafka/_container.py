@@ -1,0 +1,364 @@
+"""KafkaContainer: a single-node KRaft broker whose advertised listeners are right.
+
+The difficulty: a client that bootstraps from ``host:port`` is then told by the broker
+where to connect (``advertised.listeners``). For the test host that is
+``host():mapped_port(9092)`` — known only after Docker started the container and picked a
+host port. So the container does not start Kafka at once: its command waits for a start
+script, which ``_on_started`` writes once the mapping is known; the script exports
+``KAFKA_ADVERTISED_LISTENERS`` with the real address and execs the image's
+``/etc/kafka/docker/run``. Everything else goes through the apache/kafka image's
+environment interface (``KAFKA_*`` → ``server.properties``, ``CLUSTER_ID``).
+
+Peers on a Docker network need a different address — an alias on that network — so each
+``with_listener("alias:port")`` adds a listener advertised exactly as written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import shlex
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any, Self
+
+from dockyard.core import ConfigurationError, DockerContainer, Network, WaitStrategy
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from ._listeners import (
+    BROKER_LISTENER,
+    CONTROLLER_LISTENER,
+    CONTROLLER_PORT,
+    KAFKA_PORT,
+    KafkaListenerError,
+    Listener,
+    advertised_setting,
+    listeners_setting,
+    parse_listener,
+    protocol_map_setting,
+)
+from ._wait import KafkaMetadataWaitStrategy, new_admin
+
+DEFAULT_IMAGE = "apache/kafka:4.1.1"
+
+#: Written by ``_on_started`` once the host port is known; the container's command waits
+#: until it exists and is non-empty (``-s``: a half-copied, still empty file never runs).
+START_SCRIPT = "/tmp/dockyard-start.sh"
+WAIT_FOR_START_SCRIPT = (
+    f"while [ ! -s {START_SCRIPT} ]; do sleep 0.05; done; exec sh {START_SCRIPT}"
+)
+#: The image's entry point that turns KAFKA_* variables into server.properties and runs Kafka.
+KAFKA_RUN = "/etc/kafka/docker/run"
+
+_BROKER_HOST_MARK = "\x00broker-host\x00"
+
+NetworkRef = Network | str
+
+
+def _network_name(network: NetworkRef) -> str:
+    return network.name if isinstance(network, Network) else network
+
+
+def random_cluster_id() -> str:
+    """A KRaft cluster id: 16 random bytes as 22 characters of URL-safe base64."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+
+def check_cluster_id(cluster_id: str) -> str:
+    """Kafka's cluster ids are UUIDs written as 22 characters of URL-safe base64."""
+    hint = (
+        "A cluster id is 22 characters of URL-safe base64 (16 bytes), e.g. "
+        f"{random_cluster_id()!r}; `kafka-storage.sh random-uuid` prints one."
+    )
+    if not isinstance(cluster_id, str) or len(cluster_id) != 22:
+        raise ConfigurationError(f"Cluster id {cluster_id!r} is invalid. {hint}")
+    try:
+        raw = base64.urlsafe_b64decode(cluster_id + "==")
+    except (binascii.Error, ValueError):
+        raise ConfigurationError(f"Cluster id {cluster_id!r} is invalid. {hint}") from None
+    if len(raw) != 16 or not all(c.isalnum() or c in "-_" for c in cluster_id):
+        raise ConfigurationError(f"Cluster id {cluster_id!r} is invalid. {hint}")
+    return cluster_id
+
+
+class KafkaContainer(DockerContainer):
+    """Apache Kafka in KRaft mode (one node, broker and controller), for tests.
+
+    >>> with KafkaContainer() as kafka:
+    ...     kafka.create_topics("orders")
+    ...     kafka.producer().send("orders", b"hello").get(timeout=10)
+    ...     consumer = kafka.consumer("orders")
+
+    For containers on a Docker network add a listener per alias::
+
+        KafkaContainer().with_network(net).with_listener("kafka:19092")
+
+    and point those containers at ``kafka:19092`` (``get_internal_bootstrap_servers()``).
+    """
+
+    def __init__(
+        self,
+        image: str = DEFAULT_IMAGE,
+        *,
+        cluster_id: str | None = None,
+        node_id: int = 1,
+        **docker_run_kwargs: Any,
+    ) -> None:
+        super().__init__(image, **docker_run_kwargs)
+        self._cluster_id = check_cluster_id(cluster_id) if cluster_id else random_cluster_id()
+        self._node_id = node_id
+        # (listener, the network its alias belongs to — None: the last network at start)
+        self._kafka_listeners: list[tuple[Listener, NetworkRef | None]] = []
+        self.with_exposed_ports(KAFKA_PORT)
+        # Defaults through the image's environment interface; with_env() may override them.
+        self.with_envs(
+            KAFKA_NODE_ID=node_id,
+            KAFKA_PROCESS_ROLES="broker,controller",
+            KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER_LISTENER,
+            KAFKA_CONTROLLER_QUORUM_VOTERS=f"{node_id}@localhost:{CONTROLLER_PORT}",
+            KAFKA_INTER_BROKER_LISTENER_NAME=BROKER_LISTENER,
+            KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1,
+            KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS=1,
+            KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=1,
+            KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1,
+            KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR=1,
+            KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR=1,
+            KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0,
+        )
+
+    # ----------------------------------------------------------------- builder
+    def with_cluster_id(self, cluster_id: str) -> Self:
+        """Use this KRaft cluster id (22 characters of URL-safe base64) instead of a random one."""
+        self._cluster_id = check_cluster_id(cluster_id)
+        return self
+
+    def with_listener(
+        self, spec: str, network: NetworkRef | None = None, *, name: str | None = None
+    ) -> Self:
+        """Add a listener for containers on a Docker network, advertised as ``alias:port``.
+
+        ``spec`` is ``"alias:port"`` (e.g. ``"kafka:19092"``), optionally ``"NAME://alias:port"``
+        to name the listener (default NETWORK1, NETWORK2, …). The alias is added to
+        ``network`` — attached now if it is not yet — or, without ``network``, to the most
+        recently added network (the last one at ``start()`` if none is added yet).
+        A bad spec raises :class:`KafkaListenerError` (a ``ConfigurationError``) at once.
+        """
+        listener = parse_listener(spec, [lst for lst, _ in self._kafka_listeners], name)
+        if network is not None:
+            if not isinstance(network, Network | str) or not _network_name(network):
+                raise KafkaListenerError(
+                    f"with_listener({spec!r}, network=...) needs a Network or a network name, "
+                    f"got {network!r}."
+                )
+            if not self._has_network(network):
+                self.with_network(network)
+            target: NetworkRef | None = network
+        else:
+            target = self._networks[-1][0] if self._networks else None
+        self._kafka_listeners.append((listener, target))
+        if target is not None:
+            self._add_alias(target, listener.alias)
+        return self
+
+    def _has_network(self, network: NetworkRef) -> bool:
+        wanted = _network_name(network)
+        return any(_network_name(net) == wanted for net, _ in self._networks)
+
+    def _add_alias(self, network: NetworkRef, alias: str) -> None:
+        # Core's with_network_aliases() only targets the last network; a listener may name
+        # an earlier one, so the alias goes into that network's entry of the spec directly.
+        wanted = _network_name(network)
+        for net, aliases in reversed(self._networks):
+            if _network_name(net) == wanted:
+                if alias not in aliases:
+                    aliases.append(alias)
+                return
+        raise KafkaListenerError(  # unreachable through with_listener; kept for safety
+            f"Network {wanted!r} is not attached; call with_network() first."
+        )
+
+    # ------------------------------------------------------------------- hooks
+    def _configure(self) -> None:
+        super()._configure()
+        bound: list[tuple[Listener, NetworkRef | None]] = []
+        for listener, network in self._kafka_listeners:
+            if network is None:
+                if not self._networks:
+                    raise KafkaListenerError(
+                        f"Listener {listener.address} is for containers on a Docker network, "
+                        "but this container joins none: call with_network(network) before "
+                        f"start(), or pass it: with_listener({listener.address!r}, network)."
+                    )
+                network = self._networks[-1][0]
+                self._add_alias(network, listener.alias)
+            bound.append((listener, network))
+        self._kafka_listeners = bound
+        extra = self.listeners
+        self.with_env("CLUSTER_ID", self._cluster_id)
+        self.with_env("KAFKA_LISTENERS", listeners_setting(extra))
+        self.with_env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", protocol_map_setting(extra))
+        # Kafka starts from the start script, once the host port is known.
+        self.with_entrypoint(["sh"])
+        self.with_command(["-c", WAIT_FOR_START_SCRIPT])
+
+    def _on_started(self) -> None:
+        super()._on_started()
+        script = self.start_script(self.host(), self.mapped_port(KAFKA_PORT))
+        self.copy_to_container(script.encode(), START_SCRIPT, mode=0o755)
+
+    def _default_wait_strategy(self) -> WaitStrategy | None:
+        return KafkaMetadataWaitStrategy(KAFKA_PORT)
+
+    def start_script(self, host: str, host_port: int) -> str:
+        """The script that starts Kafka, advertising ``host:host_port`` to the test host."""
+        advertised = advertised_setting(host, host_port, _BROKER_HOST_MARK, self.listeners)
+        before, after = advertised.split(_BROKER_HOST_MARK)
+        value = shlex.quote(before) + '"$broker_host"' + shlex.quote(after)
+        return (
+            "#!/bin/sh\n"
+            "# Written by dockyard.kafka after the container started: the host port is known.\n"
+            'broker_host="${HOSTNAME:-$(hostname)}"\n'
+            f"export KAFKA_ADVERTISED_LISTENERS={value}\n"
+            f"exec {KAFKA_RUN}\n"
+        )
+
+    # -------------------------------------------------------------- accessors
+    @property
+    def cluster_id(self) -> str:
+        return self._cluster_id
+
+    @property
+    def node_id(self) -> int:
+        return self._node_id
+
+    @property
+    def listeners(self) -> tuple[Listener, ...]:
+        """The listeners added with ``with_listener``, in order."""
+        return tuple(listener for listener, _ in self._kafka_listeners)
+
+    def get_bootstrap_server(self) -> str:
+        """``host:port`` for clients on the test host (the advertised PLAINTEXT listener)."""
+        host = self.host()
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"{host}:{self.mapped_port(KAFKA_PORT)}"
+
+    def get_internal_bootstrap_servers(self, network: NetworkRef | None = None) -> list[str]:
+        """``alias:port`` of each ``with_listener`` listener, for containers on a network.
+
+        With ``network``, only the listeners whose alias lives on that network.
+        """
+        wanted = _network_name(network) if network is not None else None
+        servers = []
+        for listener, net in self._kafka_listeners:
+            on = _network_name(net) if net is not None else None
+            if wanted is None or on == wanted or (on is None and self._is_last(wanted)):
+                servers.append(listener.address)
+        return servers
+
+    def _is_last(self, network_name: str) -> bool:
+        return bool(self._networks) and _network_name(self._networks[-1][0]) == network_name
+
+    # ----------------------------------------------------------------- clients
+    def _client_config(self, overrides: dict[str, Any], **defaults: Any) -> dict[str, Any]:
+        config: dict[str, Any] = {"bootstrap_servers": self.get_bootstrap_server(), **defaults}
+        config.update(overrides)
+        return config
+
+    def producer(self, **kwargs: Any) -> KafkaProducer:
+        """A ``kafka.KafkaProducer`` for this broker; ``kwargs`` go to kafka-python."""
+        return KafkaProducer(**self._client_config(kwargs))
+
+    def consumer(
+        self,
+        *topics: str,
+        group_id: str | None = None,
+        auto_offset_reset: str = "earliest",
+        **kwargs: Any,
+    ) -> KafkaConsumer:
+        """A ``kafka.KafkaConsumer`` subscribed to ``topics``, reading from the beginning.
+
+        Without ``group_id`` it joins a fresh group of its own (so it sees every message).
+        """
+        config = self._client_config(
+            kwargs,
+            group_id=group_id or f"dockyard-{uuid.uuid4().hex[:12]}",
+            auto_offset_reset=auto_offset_reset,
+        )
+        return KafkaConsumer(*topics, **config)
+
+    def admin(self, **kwargs: Any) -> KafkaAdminClient:
+        """A ``kafka.admin.KafkaAdminClient`` for this broker (use it with ``with``)."""
+        return new_admin(self._client_config(kwargs))
+
+    def create_topics(
+        self,
+        *topics: str | NewTopic,
+        partitions: int = 1,
+        replication_factor: int = 1,
+        configs: dict[str, str] | None = None,
+        exist_ok: bool = False,
+        timeout: float = 30.0,
+    ) -> list[str]:
+        """Create topics (names or ``NewTopic``) and wait until each partition has a leader.
+
+        Names get ``partitions``, ``replication_factor`` and ``configs``; a ``NewTopic``
+        keeps its own. Returns the topic names in order.
+        """
+        if not topics:
+            raise ConfigurationError("create_topics() needs at least one topic name or NewTopic.")
+        if partitions < 1 or replication_factor < 1:
+            raise ConfigurationError(
+                f"partitions ({partitions}) and replication_factor ({replication_factor}) must "
+                "be at least 1 (this is a single broker: use replication_factor=1)."
+            )
+        new_topics = [_new_topic(t, partitions, replication_factor, configs) for t in topics]
+        names = [t.name for t in new_topics]
+        admin = self.admin()
+        try:
+            try:
+                admin.create_topics(new_topics, timeout_ms=int(timeout * 1000))
+            except TopicAlreadyExistsError:
+                if not exist_ok:
+                    raise
+            _wait_for_leaders(admin, names, timeout)
+        finally:
+            admin.close()
+        return names
+
+
+def _new_topic(
+    topic: str | NewTopic,
+    partitions: int,
+    replication_factor: int,
+    configs: dict[str, str] | None,
+) -> NewTopic:
+    if isinstance(topic, NewTopic):
+        return topic
+    if not isinstance(topic, str) or not topic:
+        raise ConfigurationError(f"A topic is a non-empty name or a NewTopic, got {topic!r}.")
+    return NewTopic(topic, partitions, replication_factor, topic_configs=dict(configs or {}))
+
+
+def _wait_for_leaders(admin: Any, names: Iterable[str], timeout: float) -> None:
+    """Block until every partition of ``names`` has a leader (producers then succeed first try)."""
+    wanted = set(names)
+    deadline = time.monotonic() + timeout
+    while True:
+        ready: set[str] = set()
+        for topic in admin.describe_topics(list(wanted)):
+            name = topic.get("name", topic.get("topic"))
+            parts = topic.get("partitions") or []
+            leaders = [p.get("leader_id", p.get("leader", -1)) for p in parts]
+            if topic.get("error_code", 0) == 0 and parts and all(x >= 0 for x in leaders):
+                ready.add(name)
+        if wanted <= ready:
+            return
+        if time.monotonic() >= deadline:
+            raise TimeoutError(
+                f"Topics {sorted(wanted - ready)} have no leader after {timeout:g}s."
+            )
+        time.sleep(0.05)
