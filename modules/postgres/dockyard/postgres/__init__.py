@@ -1,0 +1,19 @@
+"""Dockyard's PostgreSQL module: ``PostgresContainer`` and its helpers.
+
+Readiness, URLs for the test host and for peer containers, SQLAlchemy engines,
+snapshots and fresh per-test databases cloned from templates.
+"""
+
+from ._container import DEFAULT_PGDATA, FAST_SETTINGS, INIT_DIR, PostgresContainer
+from ._snapshots import DatabaseAdmin, SnapshotError
+from ._wait import PostgresReadyWaitStrategy
+
+__all__ = [
+    "DEFAULT_PGDATA",
+    "FAST_SETTINGS",
+    "INIT_DIR",
+    "DatabaseAdmin",
+    "PostgresContainer",
+    "PostgresReadyWaitStrategy",
+    "SnapshotError",
+]

@@ -1,0 +1,330 @@
+"""``PostgresContainer``: a PostgreSQL server in a throw-away container."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final, Self
+from urllib.parse import quote
+
+import sqlalchemy
+
+from dockyard.core import ConfigurationError, DockerContainer, WaitStrategy
+
+from ._snapshots import DatabaseAdmin
+from ._wait import PostgresReadyWaitStrategy
+
+__all__ = ["PostgresContainer"]
+
+#: Where the image's entrypoint looks for init scripts.
+INIT_DIR: Final = "/docker-entrypoint-initdb.d"
+
+#: The data directory of the official image up to PostgreSQL 17 (and of the local build).
+DEFAULT_PGDATA: Final = "/var/lib/postgresql/data"
+
+#: Durability switched off for speed (a test database never survives a crash anyway).
+FAST_SETTINGS: Final[dict[str, str]] = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+}
+
+_ENV_TO_ATTRIBUTE: Final = {
+    "POSTGRES_USER": "username",
+    "POSTGRES_PASSWORD": "password",
+    "POSTGRES_DB": "dbname",
+}
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<default driver>"
+
+
+_UNSET: Final = _Unset()
+
+
+def _setting_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+class PostgresContainer(DockerContainer):
+    """PostgreSQL with the official image's interface (``POSTGRES_USER`` & co.).
+
+    >>> with PostgresContainer() as pg:                    # doctest: +SKIP
+    ...     engine = pg.get_engine()
+
+    ``username``, ``password`` and ``dbname`` default to ``$POSTGRES_USER``,
+    ``$POSTGRES_PASSWORD``, ``$POSTGRES_DB`` of the test process, else ``test``.
+    ``with_env("POSTGRES_PASSWORD", ...)`` and friends update them as well.
+
+    Durability is off by default (``fsync``, ``synchronous_commit`` and
+    ``full_page_writes`` are ``off``); pass ``fsync=True`` for a normal server, or
+    change single settings with :meth:`with_server_setting`.
+    """
+
+    def __init__(
+        self,
+        image: str = "postgres:16",
+        port: int = 5432,
+        username: str | None = None,
+        password: str | None = None,
+        dbname: str | None = None,
+        driver: str | None = "psycopg2",
+        *,
+        fsync: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(image, **kwargs)
+        self.port = int(port)
+        self.username: str = username or os.environ.get("POSTGRES_USER") or "test"
+        self.password: str = password or os.environ.get("POSTGRES_PASSWORD") or "test"
+        self.dbname: str = dbname or os.environ.get("POSTGRES_DB") or "test"
+        self.driver = driver
+        #: Template copy strategy of CREATE DATABASE on PostgreSQL >= 15 (None: server default).
+        self.clone_strategy: str | None = "FILE_COPY"
+        self._server_settings: dict[str, str] = {} if fsync else dict(FAST_SETTINGS)
+        self._init_scripts: list[Path] = []
+        self._own_aliases: list[str] = []
+        self._user_command = False
+        self._admin: DatabaseAdmin | None = None
+        self.with_exposed_ports(self.port)
+
+    # -- builder ------------------------------------------------------------------------
+
+    def with_env(self, key: str, value: str | int | float | bool) -> Self:
+        """Set an environment variable; ``POSTGRES_USER/PASSWORD/DB`` update the credentials.
+
+        (core's ``with_envs`` goes through this method too.)
+        """
+        attribute = _ENV_TO_ATTRIBUTE.get(key)
+        if attribute is not None:
+            setattr(self, attribute, str(value))
+            return self
+        return super().with_env(key, value)
+
+    def with_command(self, command: str | Sequence[str]) -> Self:
+        """Replace the server command entirely (server settings are then not applied)."""
+        self._user_command = True
+        return super().with_command(command)
+
+    def with_server_setting(self, key: str, value: object) -> Self:
+        """Pass ``-c key=value`` to the server (booleans become ``on``/``off``).
+
+        ``with_server_setting("fsync", "on")`` re-enables durability.
+        """
+        if not key or "=" in key or any(ch.isspace() for ch in key):
+            raise ConfigurationError(f"invalid PostgreSQL setting name {key!r}")
+        self._server_settings[key] = _setting_value(value)
+        return self
+
+    def with_server_settings(self, **settings: object) -> Self:
+        for key, value in settings.items():
+            self.with_server_setting(key, value)
+        return self
+
+    def with_init_script(self, path: str | os.PathLike[str]) -> Self:
+        """Run an init script (``.sql``, ``.sql.gz``, ``.sh``, …) on the first start.
+
+        Scripts run in the order of the calls; they are copied into
+        ``/docker-entrypoint-initdb.d`` with a numbered prefix to keep that order.
+        """
+        script = Path(path)
+        if not script.is_file():
+            raise ConfigurationError(f"init script {str(script)!r} is not a file")
+        self._init_scripts.append(script.resolve())
+        return self
+
+    def with_init_scripts_dir(self, directory: str | os.PathLike[str]) -> Self:
+        """Add every file of ``directory`` (not recursive), sorted by name, as init scripts."""
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise ConfigurationError(f"init scripts directory {str(folder)!r} is not a directory")
+        for script in sorted(p for p in folder.iterdir() if p.is_file()):
+            self.with_init_script(script)
+        return self
+
+    def with_network_aliases(self, *aliases: str) -> Self:
+        super().with_network_aliases(*aliases)
+        self._own_aliases.extend(aliases)
+        return self
+
+    def with_data_in_memory(self, path: str = DEFAULT_PGDATA) -> Self:
+        """Keep the data directory on a tmpfs: much faster ``CREATE DATABASE``/snapshots.
+
+        Data then lives in the container's memory (it counts against its memory limit).
+        ``path`` must be the image's ``PGDATA``; images of PostgreSQL 18+ use
+        ``/var/lib/postgresql/<major>/docker`` and refuse a mount at the old path.
+        """
+        return self.with_tmpfs(path)
+
+    @property
+    def server_settings(self) -> dict[str, str]:
+        """The ``-c`` settings the server will be started with."""
+        return dict(self._server_settings)
+
+    @property
+    def init_scripts(self) -> list[tuple[Path, str]]:
+        """(host file, path in the container) of each init script, in run order."""
+        return [
+            (script, f"{INIT_DIR}/{index:03d}_{script.name}")
+            for index, script in enumerate(self._init_scripts, start=1)
+        ]
+
+    def server_command(self) -> list[str]:
+        command = ["postgres"]
+        for key, value in self._server_settings.items():
+            command += ["-c", f"{key}={value}"]
+        return command
+
+    # -- hooks of core -----------------------------------------------------------------
+
+    def _configure(self) -> None:
+        super()._configure()
+        env = {
+            "POSTGRES_USER": self.username,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_DB": self.dbname,
+        }
+        for key, value in env.items():
+            super().with_env(key, value)
+        if self.port != 5432:
+            # Both the image's temporary init server and the server read PGPORT.
+            super().with_env("PGPORT", str(self.port))
+        if not self._user_command:
+            super().with_command(self.server_command())
+        for script, target in self.init_scripts:
+            # Copied as bytes with an explicit mode, so the server's user can read them
+            # whatever the host's owner and umask; executable shell scripts stay
+            # executable (the entrypoint runs those and sources the others).
+            mode = 0o755 if os.access(script, os.X_OK) else 0o644
+            self.with_copy_to_container(script.read_bytes(), target, mode)
+
+    def _default_wait_strategy(self) -> WaitStrategy | None:
+        return PostgresReadyWaitStrategy()
+
+    def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        super().stop()
+
+    # -- connection helpers -----------------------------------------------------------------
+
+    def _scheme(self, driver: str | _Unset | None) -> str:
+        chosen = self.driver if isinstance(driver, _Unset) else driver
+        return "postgresql" if not chosen else f"postgresql+{chosen}"
+
+    def _url(self, driver: str | _Unset | None, host: str, port: int, dbname: str) -> str:
+        user = quote(self.username, safe="")
+        password = quote(self.password, safe="")
+        database = quote(dbname, safe="")
+        return f"{self._scheme(driver)}://{user}:{password}@{_url_host(host)}:{port}/{database}"
+
+    def get_connection_url(
+        self,
+        host: str | None = None,
+        driver: str | _Unset | None = _UNSET,
+        *,
+        dbname: str | None = None,
+    ) -> str:
+        """URL for the test host: ``postgresql+psycopg2://user:pw@host:port/db``.
+
+        ``driver=None`` gives a plain ``postgresql://`` URL (for libpq, psql, …);
+        ``dbname`` selects another database of the same server.
+        """
+        return self._url(
+            driver,
+            host or self.host(),
+            self.mapped_port(self.port),
+            dbname or self.dbname,
+        )
+
+    def get_internal_connection_url(
+        self,
+        alias: str | None = None,
+        driver: str | _Unset | None = _UNSET,
+        *,
+        dbname: str | None = None,
+    ) -> str:
+        """URL for another container on the same network: network alias and port 5432."""
+        if alias is None:
+            if not self._own_aliases:
+                raise ConfigurationError(
+                    "this PostgresContainer has no network alias: add one with "
+                    "with_network(network).with_network_aliases('db') before start(), "
+                    "or pass alias= explicitly"
+                )
+            alias = self._own_aliases[0]
+        return self._url(driver, alias, self.port, dbname or self.dbname)
+
+    def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:
+        """A SQLAlchemy engine for the container's database (``kwargs`` go to create_engine)."""
+        return sqlalchemy.create_engine(self.get_connection_url(driver=driver), **kwargs)
+
+    # -- snapshots and throw-away databases ------------------------------------------------
+
+    @property
+    def admin(self) -> DatabaseAdmin:
+        """Database-level operations (through the ``postgres`` maintenance database)."""
+        if self._admin is None:
+            self._admin = DatabaseAdmin(
+                lambda name: self.get_connection_url(dbname=name),
+                self.dbname,
+                strategy=self.clone_strategy,
+            )
+        return self._admin
+
+    def snapshot(self, name: str = "snapshot") -> None:
+        """Save the current state of the database as template database ``name``.
+
+        Other sessions on the database are terminated first (PostgreSQL needs an
+        idle template); an older snapshot of the same name is replaced.
+        """
+        self.admin.snapshot(name)
+
+    def restore(self, name: str = "snapshot") -> None:
+        """Reset the database to snapshot ``name`` (its sessions are terminated)."""
+        self.admin.restore(name)
+
+    def fresh_database(
+        self,
+        name: str | None = None,
+        *,
+        template: str | None = None,
+        driver: str | _Unset | None = _UNSET,
+    ) -> str:
+        """Create a new database copied from ``template`` and return its URL.
+
+        ``template`` defaults to the container's database (its other sessions are
+        terminated: PostgreSQL copies only idle templates); use a snapshot name to
+        clone a saved state.  ``name`` defaults to a unique name.
+        """
+        created = self.admin.create_from_template(name, template or self.dbname)
+        return self.get_connection_url(driver=driver, dbname=created)
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database (terminating its sessions); no error when it does not exist."""
+        self.admin.drop(name)
+
+    @contextlib.contextmanager
+    def isolated_database(
+        self,
+        *,
+        template: str | None = None,
+        driver: str | _Unset | None = _UNSET,
+    ) -> Iterator[str]:
+        """Context manager: a fresh database (see :meth:`fresh_database`), dropped on exit."""
+        created = self.admin.create_from_template(None, template or self.dbname)
+        try:
+            yield self.get_connection_url(driver=driver, dbname=created)
+        finally:
+            self.admin.drop(created)
