@@ -169,17 +169,34 @@ class DockerContainer:
         self._networks.append((network, []))
         return self
 
-    def with_network_aliases(self, *aliases: str) -> Self:
+    def with_network_aliases(self, *aliases: str, network: Network | str | None = None) -> Self:
+        """Names peers use for this container on `network` (default: the last one added)."""
         if not self._networks:
             raise ConfigurationError(
-                "with_network_aliases() applies to the last network added: call "
-                "with_network(network) first."
+                "with_network_aliases() needs a network: call with_network(network) first."
             )
         for alias in aliases:
             if not alias or not alias[0].isalnum():
                 raise ConfigurationError(f"Network alias {alias!r} is not a valid host name.")
-        self._networks[-1][1].extend(aliases)
+        names = self._networks[-1][1] if network is None else self._aliases_on(network)
+        names.extend(a for a in aliases if a not in names)
         return self
+
+    def _aliases_on(self, network: Network | str) -> list[str]:
+        wanted = _network_name(network)
+        for net, names in reversed(self._networks):
+            if _network_name(net) == wanted:
+                return names
+        attached = [_network_name(net) for net, _ in self._networks]
+        raise ConfigurationError(
+            f"Network {wanted!r} is not attached to this container (attached: {attached}); "
+            "call with_network(network) before giving it aliases there."
+        )
+
+    @property
+    def networks(self) -> list[str]:
+        """Names of the networks this container joins, in the order they were added."""
+        return [_network_name(net) for net, _ in self._networks]
 
     def waiting_for(self, strategy: WaitStrategy) -> Self:
         if not isinstance(strategy, WaitStrategy):
@@ -287,7 +304,7 @@ class DockerContainer:
             kwargs["name"] = name
         if self._networks:
             first, aliases = self._networks[0]
-            net_name = first.name if isinstance(first, Network) else first
+            net_name = _network_name(first)
             kwargs["network"] = net_name
             kwargs["networking_config"] = {
                 net_name: client.api.create_endpoint_config(aliases=list(aliases) or None)
@@ -321,7 +338,7 @@ class DockerContainer:
         try:
             # docker create attaches one network; the others are connected before start.
             for network, aliases in self._networks[1:]:
-                net_name = network.name if isinstance(network, Network) else network
+                net_name = _network_name(network)
                 client.api.connect_container_to_network(
                     container.id, net_name, aliases=list(aliases) or None
                 )
@@ -354,7 +371,7 @@ class DockerContainer:
             "labels": self._labels,
             "volumes": self._volumes,
             "tmpfs": self._tmpfs,
-            "networks": [(n.name if isinstance(n, Network) else n, a) for n, a in self._networks],
+            "networks": [(_network_name(n), a) for n, a in self._networks],
             "copies": [(repr(c)[:200], p, m) for c, p, m in self._copies],
             "kwargs": repr(sorted(self._kwargs.items())),
             "name": self._name,
@@ -502,12 +519,13 @@ class DockerContainer:
 
     get_container_host_ip = host
 
-    def network_aliases(self, network: Network | str) -> list[str]:
-        wanted = network.name if isinstance(network, Network) else network
+    def network_aliases(self, network: Network | str | None = None) -> list[str]:
+        """Aliases on `network`, or on every network this container joins (first added first)."""
+        wanted = None if network is None else _network_name(network)
         aliases: list[str] = []
         for net, names in self._networks:
-            if (net.name if isinstance(net, Network) else net) == wanted:
-                aliases.extend(names)
+            if wanted is None or _network_name(net) == wanted:
+                aliases.extend(a for a in names if a not in aliases)
         return aliases
 
     def exec(self, command: str | Sequence[str]) -> ExecResult:
@@ -588,3 +606,7 @@ class DockerContainer:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(image={self.image!r}, started={self.started})"
+
+
+def _network_name(network: Network | str) -> str:
+    return network.name if isinstance(network, Network) else network

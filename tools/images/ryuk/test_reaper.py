@@ -7,6 +7,7 @@ created carries the session labels below and is removed at the end, reaped or no
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -16,7 +17,10 @@ import uuid
 import pytest
 
 IMAGE = "dockyard.local/ryuk:0.11.0"
-SESSION_LABELS = {"org.testcontainers": "true", "org.testcontainers.sessionId": "images-dev"}
+SESSION_LABELS = {
+    "org.testcontainers": "true",
+    "org.testcontainers.sessionId": os.environ.get("TESTCONTAINERS_SESSION_ID", "reaper-test"),
+}
 
 
 def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -153,32 +153,15 @@ class KafkaContainer(DockerContainer):
                     f"with_listener({spec!r}, network=...) needs a Network or a network name, "
                     f"got {network!r}."
                 )
-            if not self._has_network(network):
+            if _network_name(network) not in self.networks:
                 self.with_network(network)
             target: NetworkRef | None = network
         else:
-            target = self._networks[-1][0] if self._networks else None
+            target = self.networks[-1] if self.networks else None
         self._kafka_listeners.append((listener, target))
         if target is not None:
-            self._add_alias(target, listener.alias)
+            self.with_network_aliases(listener.alias, network=target)
         return self
-
-    def _has_network(self, network: NetworkRef) -> bool:
-        wanted = _network_name(network)
-        return any(_network_name(net) == wanted for net, _ in self._networks)
-
-    def _add_alias(self, network: NetworkRef, alias: str) -> None:
-        # Core's with_network_aliases() only targets the last network; a listener may name
-        # an earlier one, so the alias goes into that network's entry of the spec directly.
-        wanted = _network_name(network)
-        for net, aliases in reversed(self._networks):
-            if _network_name(net) == wanted:
-                if alias not in aliases:
-                    aliases.append(alias)
-                return
-        raise KafkaListenerError(  # unreachable through with_listener; kept for safety
-            f"Network {wanted!r} is not attached; call with_network() first."
-        )
 
     # ------------------------------------------------------------------- hooks
     def _configure(self) -> None:
@@ -186,14 +169,14 @@ class KafkaContainer(DockerContainer):
         bound: list[tuple[Listener, NetworkRef | None]] = []
         for listener, network in self._kafka_listeners:
             if network is None:
-                if not self._networks:
+                if not self.networks:
                     raise KafkaListenerError(
                         f"Listener {listener.address} is for containers on a Docker network, "
                         "but this container joins none: call with_network(network) before "
                         f"start(), or pass it: with_listener({listener.address!r}, network)."
                     )
-                network = self._networks[-1][0]
-                self._add_alias(network, listener.alias)
+                network = self.networks[-1]
+                self.with_network_aliases(listener.alias, network=network)
             bound.append((listener, network))
         self._kafka_listeners = bound
         extra = self.listeners
@@ -260,7 +243,7 @@ class KafkaContainer(DockerContainer):
         return servers
 
     def _is_last(self, network_name: str) -> bool:
-        return bool(self._networks) and _network_name(self._networks[-1][0]) == network_name
+        return bool(self.networks) and self.networks[-1] == network_name
 
     # ----------------------------------------------------------------- clients
     def _client_config(self, overrides: dict[str, Any], **defaults: Any) -> dict[str, Any]:

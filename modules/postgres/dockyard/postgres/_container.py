@@ -93,7 +93,6 @@ class PostgresContainer(DockerContainer):
         self.clone_strategy: str | None = "FILE_COPY"
         self._server_settings: dict[str, str] = {} if fsync else dict(FAST_SETTINGS)
         self._init_scripts: list[Path] = []
-        self._own_aliases: list[str] = []
         self._user_command = False
         self._admin: DatabaseAdmin | None = None
         self.with_exposed_ports(self.port)
@@ -150,11 +149,6 @@ class PostgresContainer(DockerContainer):
             raise ConfigurationError(f"init scripts directory {str(folder)!r} is not a directory")
         for script in sorted(p for p in folder.iterdir() if p.is_file()):
             self.with_init_script(script)
-        return self
-
-    def with_network_aliases(self, *aliases: str) -> Self:
-        super().with_network_aliases(*aliases)
-        self._own_aliases.extend(aliases)
         return self
 
     def with_data_in_memory(self, path: str = DEFAULT_PGDATA) -> Self:
@@ -257,13 +251,14 @@ class PostgresContainer(DockerContainer):
     ) -> str:
         """URL for another container on the same network: network alias and port 5432."""
         if alias is None:
-            if not self._own_aliases:
+            aliases = self.network_aliases()
+            if not aliases:
                 raise ConfigurationError(
                     "this PostgresContainer has no network alias: add one with "
                     "with_network(network).with_network_aliases('db') before start(), "
                     "or pass alias= explicitly"
                 )
-            alias = self._own_aliases[0]
+            alias = aliases[0]
         return self._url(driver, alias, self.port, dbname or self.dbname)
 
     def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:

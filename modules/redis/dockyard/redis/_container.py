@@ -12,7 +12,7 @@ import redis
 import redis.asyncio
 from redis.exceptions import ResponseError
 
-from dockyard.core import ConfigurationError, DockerContainer, Network, WaitStrategy
+from dockyard.core import ConfigurationError, DockerContainer, WaitStrategy
 
 from ._wait import RedisPingWaitStrategy
 
@@ -51,15 +51,9 @@ class RedisContainer(DockerContainer):
         self._db_lock = threading.Lock()
         self._last_db = 0
         self._databases: int | None = None
-        self._joined_networks: list[Network | str] = []
         self._config_copied = False
 
     # -- builder ---------------------------------------------------------
-    def with_network(self, network: Network | str) -> Self:
-        super().with_network(network)
-        self._joined_networks.append(network)  # for get_internal_connection_url
-        return self
-
     def with_server_args(self, *args: str) -> Self:
         """Append arguments to ``redis-server``, e.g. ``("--maxmemory", "10mb")``."""
         self._server_args.extend(str(arg) for arg in args)
@@ -123,7 +117,7 @@ class RedisContainer(DockerContainer):
         container without one raises ``ConfigurationError``.
         """
         if alias is None:
-            aliases = self._all_network_aliases()
+            aliases = self.network_aliases()
             if not aliases:
                 raise ConfigurationError(
                     "this Redis container has no network alias: add one with "
@@ -135,12 +129,6 @@ class RedisContainer(DockerContainer):
     def _url(self, host: str, port: int, db: int) -> str:
         auth = f":{quote(self.password, safe='')}@" if self.password is not None else ""
         return f"redis://{auth}{host}:{port}/{db}"
-
-    def _all_network_aliases(self) -> list[str]:
-        aliases: list[str] = []
-        for network in self._joined_networks:
-            aliases += [a for a in self.network_aliases(network) if a not in aliases]
-        return aliases
 
     # -- clients -----------------------------------------------------------
     def _client_params(self, kwargs: dict[str, Any]) -> dict[str, Any]:
