@@ -38,11 +38,13 @@ def eventually(probe: Callable[[], T], container: Container, timeout: float = 90
     while True:
         try:
             return probe()
-        except Exception as error:  # noqa: BLE001 - any failure means "not ready yet"
+        except Exception as error:
             container.reload()
             if container.status == "exited" or time.monotonic() > deadline:
                 logs = container.logs(tail=40).decode(errors="replace")
-                pytest.fail(f"{container.image.tags} not ready ({container.status}): {error}\n{logs}")
+                pytest.fail(
+                    f"{container.image.tags} not ready ({container.status}): {error}\n{logs}"
+                )
             time.sleep(0.1)
 
 
@@ -92,7 +94,11 @@ def postgres(start: Callable[..., Container]) -> Container:
         POSTGRES,
         "pg",
         {"5432/tcp": ("127.0.0.1", None)},
-        environment={"POSTGRES_USER": "smoke", "POSTGRES_PASSWORD": "smoke", "POSTGRES_DB": "smoke"},
+        environment={
+            "POSTGRES_USER": "smoke",
+            "POSTGRES_PASSWORD": "smoke",
+            "POSTGRES_DB": "smoke",
+        },
     )
 
 
@@ -113,7 +119,9 @@ def kafka(start: Callable[..., Container]) -> tuple[Container, int]:
             "KAFKA_PROCESS_ROLES": "broker,controller",
             "KAFKA_LISTENERS": "HOST://:9092,PEER://:19092,CONTROLLER://:9093",
             "KAFKA_ADVERTISED_LISTENERS": f"HOST://127.0.0.1:{port},PEER://broker:19092",
-            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": "HOST:PLAINTEXT,PEER:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": (
+                "HOST:PLAINTEXT,PEER:PLAINTEXT,CONTROLLER:PLAINTEXT"
+            ),
             "KAFKA_INTER_BROKER_LISTENER_NAME": "PEER",
             "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
             "KAFKA_CONTROLLER_QUORUM_VOTERS": "1@localhost:9093",
@@ -137,10 +145,14 @@ def test_postgres_answers_select_1_through_the_published_port(postgres: Containe
     port = host_port(postgres, "5432/tcp")
 
     def query() -> int:
-        with psycopg2.connect(host="127.0.0.1", port=port, user="smoke", password="smoke", dbname="smoke") as conn:
-            with conn.cursor() as cursor:
-                cursor.execute("select 1")
-                return int(cursor.fetchone()[0])
+        with (
+            psycopg2.connect(
+                host="127.0.0.1", port=port, user="smoke", password="smoke", dbname="smoke"
+            ) as conn,
+            conn.cursor() as cursor,
+        ):
+            cursor.execute("select 1")
+            return int(cursor.fetchone()[0])
 
     assert eventually(query, postgres) == 1
     logs = postgres.logs().decode()
@@ -154,7 +166,9 @@ def test_redis_answers_ping_through_the_published_port(redis_server: Container) 
     assert eventually(lambda: redis.Redis(host="127.0.0.1", port=port).ping(), redis_server) is True
 
 
-def test_kafka_produces_and_consumes_through_the_published_port(kafka: tuple[Container, int]) -> None:
+def test_kafka_produces_and_consumes_through_the_published_port(
+    kafka: tuple[Container, int],
+) -> None:
     from kafka import KafkaConsumer, KafkaProducer
 
     container, port = kafka
@@ -178,8 +192,19 @@ def run_in(client: Container, *command: str, environment: dict[str, str] | None 
 
 def test_client_reaches_postgres_by_alias(client: Container, postgres: Container) -> None:
     test_postgres_answers_select_1_through_the_published_port(postgres)
-    out = run_in(client, "psql", "-h", "pg", "-U", "smoke", "-d", "smoke", "-tAc", "select 40 + 2",
-                 environment={"PGPASSWORD": "smoke"})
+    out = run_in(
+        client,
+        "psql",
+        "-h",
+        "pg",
+        "-U",
+        "smoke",
+        "-d",
+        "smoke",
+        "-tAc",
+        "select 40 + 2",
+        environment={"PGPASSWORD": "smoke"},
+    )
     assert out == "42"
 
 

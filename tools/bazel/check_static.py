@@ -39,11 +39,16 @@ def main(distribution: str, pyproject: str) -> int:
     mypy_ok = run(
         f"mypy --strict -p {package}",
         [
-            sys.executable, "-m", "mypy",
-            "--config-file", pyproject,
-            "--cache-dir", os.path.join(scratch, "mypy"),
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            pyproject,
+            "--cache-dir",
+            os.path.join(scratch, "mypy"),
             "--strict",
-            "-p", package,
+            "-p",
+            package,
         ],
         env,
     )

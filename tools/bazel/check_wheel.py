@@ -34,7 +34,10 @@ def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
     meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
     meta = HeaderParser().parsestr(zipfile.ZipFile(wheels[0]).read(meta_name).decode())
     if (meta["Name"], meta["Version"]) != (project["name"], project["version"]):
-        found.append(f"METADATA says {meta['Name']} {meta['Version']}, pyproject {project['name']} {project['version']}")
+        found.append(
+            f"METADATA says {meta['Name']} {meta['Version']}, "
+            f"pyproject {project['name']} {project['version']}"
+        )
     return found
 
 

@@ -28,7 +28,11 @@ def distribution_files(site: Path, dist_info: Path) -> list[Path]:
         rows = [row[0] for row in csv.reader(record) if row]
     # pip --target records scripts as ../../bin/NAME; they live in SITE/bin, where tools
     # such as ruff look for their binary next to their package.
-    return [site / entry.removeprefix("../../") for entry in rows if not entry.startswith("../") or entry.startswith("../../bin/")]
+    return [
+        site / entry.removeprefix("../../")
+        for entry in rows
+        if not entry.startswith("../") or entry.startswith("../../bin/")
+    ]
 
 
 def requirements_of(dist_info: Path) -> list[str]:

@@ -1,4 +1,6 @@
-"""Writes a reproducible py3-none-any wheel: wheel_builder.py --pyproject P --strip S --out DIR PATH=SHORT…
+"""Writes a reproducible py3-none-any wheel.
+
+Usage: wheel_builder.py --pyproject P --strip S --out DIR PATH=SHORT_PATH…
 
 Only the standard library: it runs before any third-party package is available.
 """
@@ -58,13 +60,19 @@ def main(argv: list[str]) -> int:
         if "__pycache__" in short_path:
             continue
         entries[short_path.removeprefix(options.strip)] = Path(path).read_bytes()
-    if any(n.count("/") == 1 and n.endswith("/__init__.py") and n.startswith("dockyard/") for n in entries):
-        print("dockyard/__init__.py must not exist: dockyard is a namespace package", file=sys.stderr)
+    if any(
+        n.count("/") == 1 and n.endswith("/__init__.py") and n.startswith("dockyard/")
+        for n in entries
+    ):
+        print(
+            "dockyard/__init__.py must not exist: dockyard is a namespace package", file=sys.stderr
+        )
         return 1
     entries[f"{dist_info}/METADATA"] = metadata(project).encode()
     entries[f"{dist_info}/WHEEL"] = (
-        "Wheel-Version: 1.0\nGenerator: dockyard wheel_builder\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    ).encode()
+        b"Wheel-Version: 1.0\nGenerator: dockyard wheel_builder\n"
+        b"Root-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     record = "".join(f"{n},{record_hash(d)}\n" for n, d in sorted(entries.items()))
     entries[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
 

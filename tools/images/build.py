@@ -8,6 +8,7 @@ equals the hash of its recipe (the files of tools/images/<name>/ plus the base i
 hash) is left alone, so a second run is a quick no-op. Standard library only: this runs
 with the system python3 on a fresh machine, next to the docker CLI.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,9 +23,9 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 HASH_LABEL = "org.dockyard.recipe-hash"
@@ -46,10 +47,14 @@ def log(msg: str) -> None:
     print(f"[images] {msg}", flush=True)
 
 
-def run(cmd: list[str], *, quiet: bool = False, what: str | None = None, **kw) -> subprocess.CompletedProcess:
+def run(
+    cmd: list[str], *, quiet: bool = False, what: str | None = None, **kw
+) -> subprocess.CompletedProcess:
     """Runs a command; on failure raises BuildError with its tail of output."""
     if quiet:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+        proc = subprocess.run(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw
+        )
     else:
         proc = subprocess.run(cmd, **kw)
     if proc.returncode != 0:
@@ -69,7 +74,9 @@ def docker_env() -> dict[str, str]:
 def image_label(ref: str, label: str) -> str | None:
     proc = subprocess.run(
         ["docker", "image", "inspect", "--format", "{{json .Config.Labels}}", ref],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     if proc.returncode != 0:
         return None
@@ -78,14 +85,22 @@ def image_label(ref: str, label: str) -> str | None:
 
 
 def image_id(ref: str) -> str | None:
-    proc = subprocess.run(["docker", "image", "inspect", "--format", "{{.Id}}", ref],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Id}}", ref],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 def image_size(ref: str) -> str:
-    proc = subprocess.run(["docker", "image", "inspect", "--format", "{{.Size}}", ref],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Size}}", ref],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         return f"{int(proc.stdout.strip()) / 1e6:.0f} MB"
     except ValueError:
@@ -95,7 +110,9 @@ def image_size(ref: str) -> str:
 def drop_replaced(old_id: str | None, ref: str) -> None:
     """Removes the image a rebuild replaced, if nothing else uses it (best effort)."""
     if old_id and old_id != image_id(ref):
-        subprocess.run(["docker", "image", "rm", old_id], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["docker", "image", "rm", old_id], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
 
 
 def tree_hash(directory: Path, extra: str = "") -> str:
@@ -125,8 +142,12 @@ def ensure_host_tool(binary: str, package: str) -> None:
     log(f"installing {package} with apt-get")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update", "-qq"], quiet=True, what="apt-get update", env=env)
-    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package], quiet=True,
-        what=f"apt-get install {package}", env=env)
+    run(
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
+        quiet=True,
+        what=f"apt-get install {package}",
+        env=env,
+    )
 
 
 def debian_mirror() -> str:
@@ -159,6 +180,7 @@ def debian_mirror() -> str:
 
 # ---------------------------------------------------------------------------- recipes
 
+
 @dataclass
 class Recipe:
     name: str
@@ -186,8 +208,11 @@ def recipe_hash(recipe: Recipe) -> str:
 def build_base(recipe: Recipe, digest: str) -> None:
     ensure_host_tool("debootstrap", "debootstrap")
     mirror = debian_mirror()
-    include = [line.strip() for line in (recipe.directory / "packages").read_text().splitlines()
-               if line.strip() and not line.startswith("#")]
+    include = [
+        line.strip()
+        for line in (recipe.directory / "packages").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     rootfs = Path(tempfile.mkdtemp(prefix="dockyard-rootfs-", dir="/var/tmp"))
     temp_tag = f"dockyard.local/base:tmp-{digest[:12]}"
     try:
@@ -195,17 +220,23 @@ def build_base(recipe: Recipe, digest: str) -> None:
         if include:
             cmd.append("--include=" + ",".join(include))
         log(f"debootstrap {SUITE} (mirror from apt sources)")
-        run(cmd + [SUITE, str(rootfs), mirror], quiet=True, what="debootstrap")
+        run([*cmd, SUITE, str(rootfs), mirror], quiet=True, what="debootstrap")
         customize_rootfs(recipe.directory, rootfs)
-        changes = BASE_CHANGES + [f"LABEL {MARK_LABEL}=true {HASH_LABEL}={digest}"]
-        tar = subprocess.Popen(["tar", "--numeric-owner", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
+        changes = [*BASE_CHANGES, f"LABEL {MARK_LABEL}=true {HASH_LABEL}={digest}"]
+        tar = subprocess.Popen(
+            ["tar", "--numeric-owner", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE
+        )
         cmd = ["docker", "import"]
         for change in changes:
             cmd += ["-c", change]
-        imp = subprocess.run(cmd + ["-", temp_tag], stdin=tar.stdout, stdout=subprocess.DEVNULL)
+        imp = subprocess.run([*cmd, "-", temp_tag], stdin=tar.stdout, stdout=subprocess.DEVNULL)
         tar.stdout.close()
         if tar.wait() != 0 or imp.returncode != 0:
-            subprocess.run(["docker", "image", "rm", temp_tag], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                ["docker", "image", "rm", temp_tag],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             raise BuildError("tar | docker import of the base rootfs failed")
         old = image_id(recipe.tag)
         run(["docker", "tag", temp_tag, recipe.tag], quiet=True)
@@ -220,9 +251,17 @@ def customize_rootfs(recipe_dir: Path, rootfs: Path) -> None:
     overlay = recipe_dir / "rootfs"
     if overlay.is_dir():
         shutil.copytree(overlay, rootfs, dirs_exist_ok=True, symlinks=True)
-    for pattern in ["var/lib/apt/lists/*", "var/cache/apt/*.bin", "var/cache/apt/archives/*.deb",
-                    "var/log/*.log", "var/log/apt/*", "usr/share/man/*", "usr/share/info/*",
-                    "usr/share/locale/*", "usr/share/doc/*/*"]:
+    for pattern in [
+        "var/lib/apt/lists/*",
+        "var/cache/apt/*.bin",
+        "var/cache/apt/archives/*.deb",
+        "var/log/*.log",
+        "var/log/apt/*",
+        "usr/share/man/*",
+        "usr/share/info/*",
+        "usr/share/locale/*",
+        "usr/share/doc/*/*",
+    ]:
         for path in glob.glob(str(rootfs / pattern)):
             if os.path.basename(path) in ("copyright", "lock", "partial", "locale.alias"):
                 continue
@@ -256,11 +295,29 @@ def build_with_dockerfile(recipe: Recipe, digest: str) -> None:
         if recipe.prepare:
             recipe.prepare(context)
         old = image_id(recipe.tag)
-        cmd = ["docker", "build", "--rm", "--force-rm", "-t", recipe.tag, *NO_CACHE,
-               "--label", f"{MARK_LABEL}=true", "--label", f"{HASH_LABEL}={digest}", str(context)]
+        cmd = [
+            "docker",
+            "build",
+            "--rm",
+            "--force-rm",
+            "-t",
+            recipe.tag,
+            *NO_CACHE,
+            "--label",
+            f"{MARK_LABEL}=true",
+            "--label",
+            f"{HASH_LABEL}={digest}",
+            str(context),
+        ]
         verbose = bool(os.environ.get("DOCKYARD_IMAGES_VERBOSE"))
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env=docker_env(), errors="replace")
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=docker_env(),
+            errors="replace",
+        )
         lines = []
         for line in proc.stdout:
             lines.append(line.rstrip("\n"))
@@ -271,14 +328,20 @@ def build_with_dockerfile(recipe: Recipe, digest: str) -> None:
             # that worked; remove those of this build (never cached ones in use elsewhere).
             made = re.findall(r"^ ---> ([0-9a-f]{12})$", "\n".join(lines), re.M)
             for step_image in reversed(made):
-                subprocess.run(["docker", "image", "rm", step_image],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.run(
+                    ["docker", "image", "rm", step_image],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             tail = "\n".join(line for line in lines[-30:] if line.strip())
-            raise BuildError(f"docker build of {recipe.tag} failed (exit {proc.returncode})\n{tail}")
+            raise BuildError(
+                f"docker build of {recipe.tag} failed (exit {proc.returncode})\n{tail}"
+            )
         drop_replaced(old, recipe.tag)
 
 
 # ---------------------------------------------------------------------------- fetched on the host
+
 
 def prepare_kafka(context: Path) -> None:
     """Resolves the Kafka jars with Maven into kafka/.jars/<pom hash>/ and copies them in."""
@@ -295,15 +358,29 @@ def prepare_kafka(context: Path) -> None:
         (cache / "pom.xml").write_text(pom)
         log(f"resolving {len(artifacts)} Maven artifacts and their runtime dependencies")
         proc = subprocess.run(
-            ["mvn", "-q", "-B", "-f", str(cache / "pom.xml"), "dependency:copy-dependencies",
-             "-DincludeScope=runtime", f"-DoutputDirectory={cache / 'libs'}"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                "mvn",
+                "-q",
+                "-B",
+                "-f",
+                str(cache / "pom.xml"),
+                "dependency:copy-dependencies",
+                "-DincludeScope=runtime",
+                f"-DoutputDirectory={cache / 'libs'}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         if proc.returncode != 0:
-            missing = sorted(set(re.findall(r"Could not (?:find|transfer) artifact (\S+)", proc.stdout)))
+            missing = sorted(
+                set(re.findall(r"Could not (?:find|transfer) artifact (\S+)", proc.stdout))
+            )
             shutil.rmtree(cache, ignore_errors=True)
             tail = "\n".join(proc.stdout.strip().splitlines()[-15:])
-            raise BuildError(f"Maven could not fetch the Kafka jars {', '.join(missing) or ''}\n{tail}")
+            raise BuildError(
+                f"Maven could not fetch the Kafka jars {', '.join(missing) or ''}\n{tail}"
+            )
         (cache / ".complete").write_text("ok\n")
         for old in (HERE / "kafka" / ".jars").iterdir():
             if old.name != key:
@@ -313,7 +390,10 @@ def prepare_kafka(context: Path) -> None:
     jars = sorted((cache / "libs").glob("*.jar"))
     for jar in jars:
         shutil.copy2(jar, libs / jar.name)
-    log(f"{len(jars)} jars ({sum(j.stat().st_size for j in jars) / 1e6:.0f} MB) in the build context")
+    log(
+        f"{len(jars)} jars ({sum(j.stat().st_size for j in jars) / 1e6:.0f} MB) "
+        "in the build context"
+    )
 
 
 def generate_pom(artifacts: list[str]) -> str:
@@ -321,24 +401,30 @@ def generate_pom(artifacts: list[str]) -> str:
     for coordinate in artifacts:
         parts = coordinate.split(":")
         if len(parts) != 3:
-            raise BuildError(f"kafka/artifacts.txt: expected group:artifact:version, got {coordinate!r}")
+            raise BuildError(
+                f"kafka/artifacts.txt: expected group:artifact:version, got {coordinate!r}"
+            )
         g, a, v = parts
-        deps.append(f"    <dependency><groupId>{g}</groupId><artifactId>{a}</artifactId>"
-                    f"<version>{v}</version></dependency>")
-    return "\n".join([
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        "<project>",
-        "  <modelVersion>4.0.0</modelVersion>",
-        "  <groupId>local.dockyard.images</groupId>",
-        "  <artifactId>kafka-libs</artifactId>",
-        "  <version>1</version>",
-        "  <packaging>pom</packaging>",
-        "  <dependencies>",
-        *deps,
-        "  </dependencies>",
-        "</project>",
-        "",
-    ])
+        deps.append(
+            f"    <dependency><groupId>{g}</groupId><artifactId>{a}</artifactId>"
+            f"<version>{v}</version></dependency>"
+        )
+    return "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            "<project>",
+            "  <modelVersion>4.0.0</modelVersion>",
+            "  <groupId>local.dockyard.images</groupId>",
+            "  <artifactId>kafka-libs</artifactId>",
+            "  <version>1</version>",
+            "  <packaging>pom</packaging>",
+            "  <dependencies>",
+            *deps,
+            "  </dependencies>",
+            "</project>",
+            "",
+        ]
+    )
 
 
 def prepare_client(context: Path) -> None:
@@ -352,9 +438,20 @@ def prepare_client(context: Path) -> None:
         cache.mkdir(parents=True)
         log("downloading the client's Python wheels")
         proc = subprocess.run(
-            pip + ["download", "--no-deps", "--only-binary=:all:", "--require-hashes",
-                   "-r", str(reqs), "-d", str(cache)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                *pip,
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--require-hashes",
+                "-r",
+                str(reqs),
+                "-d",
+                str(cache),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         if proc.returncode != 0:
             shutil.rmtree(cache, ignore_errors=True)
@@ -373,8 +470,12 @@ def prepare_client(context: Path) -> None:
 
 def host_pip() -> list[str]:
     for candidate in ([sys.executable, "-m", "pip"], ["python3", "-m", "pip"]):
-        if subprocess.run(candidate + ["--version"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode == 0:
+        if (
+            subprocess.run(
+                [*candidate, "--version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            ).returncode
+            == 0
+        ):
             return candidate
     ensure_host_tool("pip3", "python3-pip")
     return ["/usr/bin/python3", "-m", "pip"]
@@ -395,10 +496,16 @@ RECIPES = {
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Build Dockyard's local service images.")
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"images to build: {' '.join(RECIPES)}")
-    parser.add_argument("--force", action="store_true", help="rebuild even when the recipe hash matches")
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"images to build: {' '.join(RECIPES)}"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="rebuild even when the recipe hash matches"
+    )
     parser.add_argument("--no-cache", action="store_true", help="pass --no-cache to docker build")
-    parser.add_argument("--keep-going", action="store_true", help="build the others after a failure")
+    parser.add_argument(
+        "--keep-going", action="store_true", help="build the others after a failure"
+    )
     args = parser.parse_args(argv)
     if args.no_cache:
         NO_CACHE.append("--no-cache")
@@ -413,7 +520,12 @@ def main(argv: list[str]) -> int:
     if shutil.which("docker") is None:
         log("error: the docker CLI is missing")
         return 2
-    if subprocess.run(["docker", "info"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+    if (
+        subprocess.run(
+            ["docker", "info"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ).returncode
+        != 0
+    ):
         log("error: the Docker engine does not answer (docker info failed)")
         return 2
 
@@ -448,7 +560,10 @@ def main(argv: list[str]) -> int:
     width = max(len(r[0]) for r in rows) if rows else 10
     for tag, status, seconds, size in rows:
         print(f"  {tag:<{width}}  {status:<10}  {seconds:>5}  {size:>7}")
-    log(f"done in {time.monotonic() - started:.1f}s" + (f"; failed: {' '.join(failed)}" if failed else ""))
+    log(
+        f"done in {time.monotonic() - started:.1f}s"
+        + (f"; failed: {' '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

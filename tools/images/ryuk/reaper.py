@@ -15,8 +15,10 @@ Environment: RYUK_PORT (8080), RYUK_CONNECTION_TIMEOUT, RYUK_RECONNECTION_TIMEOU
 (Go-style durations: "10s", "500ms", "1m30s", or plain seconds), RYUK_VERBOSE,
 DOCKER_HOST (unix:///var/run/docker.sock).
 """
+
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -27,6 +29,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from pathlib import Path
 
 _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -61,6 +64,7 @@ def log(message: str) -> None:
 
 # ----------------------------------------------------------------------------- Docker API
 
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     def __init__(self, path: str, timeout: float = 30.0):
         super().__init__("localhost", timeout=timeout)
@@ -78,7 +82,7 @@ class Docker:
         host = host or "unix:///var/run/docker.sock"
         if not host.startswith("unix://"):
             raise SystemExit(f"only unix sockets are supported, DOCKER_HOST={host}")
-        self.path = host[len("unix://"):]
+        self.path = host[len("unix://") :]
 
     def call(self, method: str, path: str, query: dict | None = None) -> tuple[int, object]:
         if query:
@@ -115,10 +119,12 @@ def own_container_id() -> str:
     """The reaper's container id, from the cgroup or mount tables (else the hostname)."""
     for path in ("/proc/self/mountinfo", "/proc/self/cgroup"):
         try:
-            text = open(path).read()
+            text = Path(path).read_text()
         except OSError:
             continue
-        match = re.search(r"/containers/([0-9a-f]{64})/", text) or re.search(r"docker[-/]([0-9a-f]{64})", text)
+        match = re.search(r"/containers/([0-9a-f]{64})/", text) or re.search(
+            r"docker[-/]([0-9a-f]{64})", text
+        )
         if match:
             return match.group(1)
     name = socket.gethostname()
@@ -126,6 +132,7 @@ def own_container_id() -> str:
 
 
 # ----------------------------------------------------------------------------- the reaper
+
 
 class Reaper:
     def __init__(self, docker: Docker, connect_timeout: float, reconnect_timeout: float):
@@ -195,16 +202,12 @@ class Reaper:
         if not line:
             return
         if self.register(line):
-            try:
+            with contextlib.suppress(OSError):
                 conn.sendall(b"ACK\n")
-            except OSError:
-                pass
         else:
             log(f"ignoring malformed filter line {line!r}")
-            try:
+            with contextlib.suppress(OSError):
                 conn.sendall(b"ERROR invalid filter\n")
-            except OSError:
-                pass
 
     def should_reap(self) -> str | None:
         now = time.monotonic()
@@ -228,10 +231,20 @@ class Reaper:
         me = own_container_id()
         counts = {}
         counts["containers"] = self.remove_containers(filter_sets, me)
-        counts["networks"] = self.remove_each(filter_sets, "networks", "/networks", "Id", "/networks/{}", {})
-        counts["volumes"] = self.remove_each(filter_sets, "volumes", "/volumes", "Name", "/volumes/{}", {})
-        counts["images"] = self.remove_each(filter_sets, "images", "/images/json", "Id", "/images/{}",
-                                            {"force": "1", "noprune": "0"})
+        counts["networks"] = self.remove_each(
+            filter_sets, "networks", "/networks", "Id", "/networks/{}", {}
+        )
+        counts["volumes"] = self.remove_each(
+            filter_sets, "volumes", "/volumes", "Name", "/volumes/{}", {}
+        )
+        counts["images"] = self.remove_each(
+            filter_sets,
+            "images",
+            "/images/json",
+            "Id",
+            "/images/{}",
+            {"force": "1", "noprune": "0"},
+        )
         log("removed " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
 
     def remove_containers(self, filter_sets, me: str) -> int:
@@ -239,7 +252,7 @@ class Reaper:
         for filters in filter_sets:
             try:
                 found = self.docker.list("/containers/json", filters, {"all": "1"})
-            except Exception as err:  # noqa: BLE001 - logged and carried on
+            except Exception as err:
                 log(f"listing containers for {json.dumps(filters)} failed: {err}")
                 continue
             for item in found:
@@ -249,7 +262,9 @@ class Reaper:
                 if me and cid.startswith(me):
                     log(f"skipping container {cid[:12]}: that is me")
                     continue
-                status, data = self.docker.call("DELETE", f"/containers/{cid}", {"force": "1", "v": "1"})
+                status, data = self.docker.call(
+                    "DELETE", f"/containers/{cid}", {"force": "1", "v": "1"}
+                )
                 if status in (204, 200):
                     log(f"removed container {cid[:12]} {item.get('Names', [''])[0]}")
                     removed += 1
@@ -259,21 +274,32 @@ class Reaper:
                     log(f"removing container {cid[:12]} failed ({status}): {error_text(data)}")
         return removed
 
-    def remove_each(self, filter_sets, kind: str, list_path: str, id_key: str, delete_path: str,
-                    query: dict, attempts: int = 10) -> int:
+    def remove_each(
+        self,
+        filter_sets,
+        kind: str,
+        list_path: str,
+        id_key: str,
+        delete_path: str,
+        query: dict,
+        attempts: int = 10,
+    ) -> int:
         """Lists and removes one kind of object, retrying while they are still in use."""
         pending: dict[str, str] = {}
         for filters in filter_sets:
             try:
                 for item in self.docker.list(list_path, filters):
-                    pending[item[id_key]] = item.get("Name") or ",".join(item.get("RepoTags") or []) or item[id_key]
-            except Exception as err:  # noqa: BLE001
+                    pending[item[id_key]] = (
+                        item.get("Name") or ",".join(item.get("RepoTags") or []) or item[id_key]
+                    )
+            except Exception as err:
                 log(f"listing {kind} for {json.dumps(filters)} failed: {err}")
         removed = 0
         for attempt in range(1, attempts + 1):
             for ident, name in list(pending.items()):
-                status, data = self.docker.call("DELETE", delete_path.format(urllib.parse.quote(ident, safe="")),
-                                                query or None)
+                status, data = self.docker.call(
+                    "DELETE", delete_path.format(urllib.parse.quote(ident, safe="")), query or None
+                )
                 if status in (200, 204, 404):
                     if status != 404:
                         log(f"removed {kind[:-1]} {name}")
@@ -298,7 +324,9 @@ def main() -> int:
         log(f"the Docker engine does not answer at {reaper.docker.path}: {status} {data}")
         return 1
 
-    server = socket.socket(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET, socket.SOCK_STREAM)
+    server = socket.socket(
+        socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET, socket.SOCK_STREAM
+    )
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         if server.family == socket.AF_INET6:
@@ -314,8 +342,10 @@ def main() -> int:
     server.listen(64)
     server.settimeout(0.1)
     print("Started!", flush=True)
-    log(f"listening on :{port}; connection timeout {connect_timeout:g}s, "
-        f"reconnection timeout {reconnect_timeout:g}s")
+    log(
+        f"listening on :{port}; connection timeout {connect_timeout:g}s, "
+        f"reconnection timeout {reconnect_timeout:g}s"
+    )
 
     stop = threading.Event()
 
@@ -330,7 +360,7 @@ def main() -> int:
     while not stop.is_set():
         try:
             conn, peer = server.accept()
-        except socket.timeout:
+        except TimeoutError:
             conn = None
         except OSError as err:
             log(f"accept failed: {err}")

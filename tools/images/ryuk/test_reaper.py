@@ -4,6 +4,7 @@ Each test starts the image with the engine's socket mounted, makes throwaway obj
 carrying a label unique to the test, and checks what the reaper leaves behind. Everything
 created carries the session labels below and is removed at the end, reaped or not.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,7 @@ SESSION_LABELS = {
 
 
 def docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(["docker", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, check=check)
+    return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
 
 
 def label_args(labels: dict[str, str]) -> list[str]:
@@ -65,8 +65,17 @@ class Objects:
         if marked:
             labels.update(self.labels)
         env_args = [arg for k, v in env.items() for arg in ("-e", f"{k}={v}")]
-        cid = docker("run", "-d", *label_args(labels), *env_args, "-p", "127.0.0.1::8080",
-                     "-v", "/var/run/docker.sock:/var/run/docker.sock", IMAGE).stdout.strip()
+        cid = docker(
+            "run",
+            "-d",
+            *label_args(labels),
+            *env_args,
+            "-p",
+            "127.0.0.1::8080",
+            "-v",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            IMAGE,
+        ).stdout.strip()
         self.containers.append(cid)
         deadline = time.monotonic() + 30
         while "Started!" not in self.logs(cid):
@@ -79,12 +88,25 @@ class Objects:
     def throwaways(self) -> tuple[str, str, str]:
         """A labelled network, volume and container (attached to both)."""
         labels = label_args(self.labels)
-        net = docker("network", "create", *labels, f"reaper-test-{uuid.uuid4().hex[:8]}").stdout.strip()
+        net = docker(
+            "network", "create", *labels, f"reaper-test-{uuid.uuid4().hex[:8]}"
+        ).stdout.strip()
         self.networks.append(net)
         vol = docker("volume", "create", *labels).stdout.strip()
         self.volumes.append(vol)
-        cid = docker("run", "-d", *labels, "--network", net, "-v", f"{vol}:/data",
-                     "--entrypoint", "sleep", IMAGE, "infinity").stdout.strip()
+        cid = docker(
+            "run",
+            "-d",
+            *labels,
+            "--network",
+            net,
+            "-v",
+            f"{vol}:/data",
+            "--entrypoint",
+            "sleep",
+            IMAGE,
+            "infinity",
+        ).stdout.strip()
         self.containers.append(cid)
         return cid, net, vol
 
@@ -159,7 +181,9 @@ def test_acks_every_line_and_a_held_connection_prevents_reaping(objects):
     reaper, port = objects.reaper(RYUK_RECONNECTION_TIMEOUT="1s")
     container, network, _ = objects.throwaways()
 
-    conn = register(port, objects.filter_line, "label=org.testcontainers.sessionId%3Dimages-dev-none\n")
+    conn = register(
+        port, objects.filter_line, "label=org.testcontainers.sessionId%3Dimages-dev-none\n"
+    )
     try:
         time.sleep(3)  # three reconnection timeouts with the connection held open
         assert objects.exists("container", container)
