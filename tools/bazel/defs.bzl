@@ -78,3 +78,52 @@ def dockyard_wheel(name, library, pyproject, **kwargs):
         srcs_version = "PY3",
         size = "medium",
     )
+
+def dockyard_module(name, deps = [], data = [], test_deps = []):
+    """Every module's BUILD file in one call, so each has the identical shape.
+
+    - `:<name>`: the library of `dockyard/<name>/`, on top of `//core` and `deps`;
+    - one test target per `tests/test_*.py` (with `tests/conftest.py` and `tests/data/`),
+      talking to the Docker engine;
+    - `:wheel` with its contents and static checks (see dockyard_wheel);
+    - each `examples/*.py` run as a test, so the documented usage keeps working;
+    - each `benchmarks/*.py` as a manual binary: `bazel run //modules/<name>:bench_…`.
+    """
+    library = ":" + name
+    dockyard_library(
+        name = name,
+        srcs = native.glob(["dockyard/%s/**/*.py" % name]),
+        data = ["dockyard/%s/py.typed" % name] + data,
+        deps = ["//core"] + deps,
+    )
+    conftest = native.glob(["tests/conftest.py"])
+    for src in native.glob(["tests/test_*.py"]):
+        dockyard_test(
+            name = src[len("tests/"):-len(".py")],
+            srcs = [src] + conftest,
+            data = native.glob(["tests/data/**"]),
+            deps = [library] + test_deps,
+        )
+    dockyard_wheel(name = "wheel", library = library, pyproject = "pyproject.toml")
+    for src in native.glob(["examples/*.py"]):
+        native.py_test(
+            name = "example_" + src[len("examples/"):-len(".py")],
+            srcs = [src],
+            main = src,
+            data = native.glob(["examples/*"], exclude = ["examples/*.py"]),
+            deps = [library],
+            python_version = "PY3",
+            srcs_version = "PY3",
+            size = "large",
+            tags = _DOCKER_TAGS,
+        )
+    for src in native.glob(["benchmarks/*.py"]):
+        native.py_binary(
+            name = src[len("benchmarks/"):-len(".py")],
+            srcs = [src],
+            main = src,
+            deps = [library],
+            python_version = "PY3",
+            srcs_version = "PY3",
+            tags = ["manual"],
+        )
