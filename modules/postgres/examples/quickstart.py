@@ -18,8 +18,7 @@ INIT_SQL = Path(__file__).resolve().parent / "schema.sql"
 
 
 def main() -> None:
-    # with_data_in_memory(): the data directory on a tmpfs makes database copies fast.
-    with PostgresContainer().with_init_script(INIT_SQL).with_data_in_memory() as pg:
+    with PostgresContainer().with_init_script(INIT_SQL) as pg:
         print("test host URL:", pg.get_connection_url())
 
         # pool_pre_ping: restore() ends the sessions on the database, pooled ones included.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy
 
-from dockyard.postgres import PostgresContainer, SnapshotError
+from dockyard.postgres import IN_MEMORY_PGDATA, PostgresContainer, SnapshotError
 
 
 def _count(url_or_engine: str | sqlalchemy.Engine) -> int:
@@ -29,7 +29,7 @@ def _execute(url: str, sql: str) -> None:
 @pytest.fixture(scope="module")
 def pg() -> Iterator[PostgresContainer]:
     """Data on a tmpfs: copying template databases is then a matter of milliseconds."""
-    with PostgresContainer().with_data_in_memory() as container:
+    with PostgresContainer() as container:
         yield container
 
 
@@ -134,7 +134,24 @@ def test_isolated_database_is_dropped_on_exit(schema: PostgresContainer) -> None
     assert name not in schema.admin.databases()
 
 
-def test_data_directory_is_in_memory(pg: PostgresContainer) -> None:
-    result = pg.exec(["sh", "-c", "grep ' /var/lib/postgresql/data ' /proc/mounts"])
-    assert result.exit_code == 0
-    assert result.output.split()[2] == b"tmpfs"
+def test_data_directory_is_in_memory_by_default(pg: PostgresContainer) -> None:
+    with pg.get_engine().connect() as connection:
+        data_directory = connection.execute(sqlalchemy.text("SHOW data_directory")).scalar_one()
+    assert data_directory == IN_MEMORY_PGDATA
+    filesystem = pg.exec(["stat", "-f", "-c", "%T", IN_MEMORY_PGDATA]).output.strip()
+    assert filesystem == b"tmpfs"
+
+
+def test_data_directory_on_disk_when_asked() -> None:
+    with PostgresContainer(data_in_memory=False) as on_disk:
+        with on_disk.get_engine().connect() as connection:
+            data_directory = connection.execute(sqlalchemy.text("SHOW data_directory"))
+            assert data_directory.scalar_one() != IN_MEMORY_PGDATA
+        assert not any(
+            mount["Destination"] == IN_MEMORY_PGDATA
+            for mount in on_disk.get_wrapped_container().attrs.get("Mounts", [])
+        )
+        assert (
+            on_disk.exec(["stat", "-f", "-c", "%T", "/var/lib/postgresql/data"]).output.strip()
+            != b"tmpfs"
+        )

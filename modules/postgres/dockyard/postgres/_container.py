@@ -23,6 +23,10 @@ INIT_DIR: Final = "/docker-entrypoint-initdb.d"
 
 #: The data directory of the official image up to PostgreSQL 17 (and of the local build).
 DEFAULT_PGDATA: Final = "/var/lib/postgresql/data"
+#: Where the data directory lives when it is kept in memory. A path of Dockyard's own,
+#: handed to the image as PGDATA: images of PostgreSQL 18+ refuse a mount at their old
+#: data path, and every image of the official interface honours PGDATA.
+IN_MEMORY_PGDATA: Final = "/var/lib/postgresql/dockyard-tmpfs"
 
 #: Durability switched off for speed (a test database never survives a crash anyway).
 FAST_SETTINGS: Final[dict[str, str]] = {
@@ -69,6 +73,10 @@ class PostgresContainer(DockerContainer):
     Durability is off by default (``fsync``, ``synchronous_commit`` and
     ``full_page_writes`` are ``off``); pass ``fsync=True`` for a normal server, or
     change single settings with :meth:`with_server_setting`.
+
+    The data directory is kept in memory by default (a tmpfs): a throwaway test server
+    needs no disk, and copying template databases becomes about ten times faster there
+    than on the container's overlay filesystem. ``data_in_memory=False`` keeps it on disk.
     """
 
     def __init__(
@@ -81,6 +89,7 @@ class PostgresContainer(DockerContainer):
         driver: str | None = "psycopg2",
         *,
         fsync: bool = False,
+        data_in_memory: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(image, **kwargs)
@@ -94,6 +103,7 @@ class PostgresContainer(DockerContainer):
         self._server_settings: dict[str, str] = {} if fsync else dict(FAST_SETTINGS)
         self._init_scripts: list[Path] = []
         self._user_command = False
+        self._data_in_memory = data_in_memory
         self._admin: DatabaseAdmin | None = None
         self.with_exposed_ports(self.port)
 
@@ -151,14 +161,14 @@ class PostgresContainer(DockerContainer):
             self.with_init_script(script)
         return self
 
-    def with_data_in_memory(self, path: str = DEFAULT_PGDATA) -> Self:
-        """Keep the data directory on a tmpfs: much faster ``CREATE DATABASE``/snapshots.
+    def with_data_in_memory(self, enabled: bool = True) -> Self:
+        """Keep the data directory on a tmpfs (the default) or, with ``False``, on disk.
 
-        Data then lives in the container's memory (it counts against its memory limit).
-        ``path`` must be the image's ``PGDATA``; images of PostgreSQL 18+ use
-        ``/var/lib/postgresql/<major>/docker`` and refuse a mount at the old path.
+        In memory, ``CREATE DATABASE … TEMPLATE`` and snapshots cost tens of milliseconds
+        instead of hundreds; the data counts against the container's memory limit.
         """
-        return self.with_tmpfs(path)
+        self._data_in_memory = enabled
+        return self
 
     @property
     def server_settings(self) -> dict[str, str]:
@@ -190,6 +200,9 @@ class PostgresContainer(DockerContainer):
         }
         for key, value in env.items():
             super().with_env(key, value)
+        if self._data_in_memory:
+            super().with_env("PGDATA", IN_MEMORY_PGDATA)
+            self.with_tmpfs(IN_MEMORY_PGDATA)
         if self.port != 5432:
             # Both the image's temporary init server and the server read PGPORT.
             super().with_env("PGPORT", str(self.port))
