@@ -160,21 +160,70 @@ def test_get_logs_splits_stdout_and_stderr() -> None:
         lambda c: c.with_exposed_ports("abc/tcp"),
         lambda c: c.with_bind_ports(6379, -1),
         lambda c: c.with_startup_timeout(-1),
-        lambda c: c.with_network_aliases("x"),
+        lambda c: c.with_network_aliases("-not-a-host-name"),
         lambda c: c.with_command([]),
         lambda c: c.with_tmpfs("relative"),
+        lambda c: c.with_kwargs(not_a_docker_option=1),
+        lambda c: c.with_kwargs(mem_limit="lots"),
+        lambda c: c.with_kwargs(ports=[6379]),
     ],
 )
 def test_bad_input_fails_fast_without_creating_anything(docker_client: Any, bad: Any) -> None:
     mine = f"{LABEL_SESSION_ID}={session_id()}"
     before = container_ids(docker_client, label=mine)
+    network = Network()
+    container = DockerContainer(REDIS).with_network(network).with_exposed_ports(6379)
     with pytest.raises(ConfigurationError):
-        bad(DockerContainer(REDIS))
+        # Should the builder call ever accept the input, start() runs and creates things.
+        bad(container).start()
+    assert not network.created
+    assert not container.started
+    assert container_ids(docker_client, label=mine) == before
+
+
+def test_constructor_rejects_bad_docker_options() -> None:
+    with pytest.raises(ConfigurationError, match=r"with_exposed_ports\(6379\)"):
+        DockerContainer(REDIS, ports=[6379])  # testcontainers-python's spelling
+    with pytest.raises(ConfigurationError, match="with_envs"):
+        DockerContainer(REDIS, env={"A": "1"})
+    with pytest.raises(ConfigurationError, match="not_a_docker_option"):
+        DockerContainer(REDIS, not_a_docker_option=True)
     with pytest.raises(ConfigurationError):
         LogMessageWaitStrategy("x", times=0)
     with pytest.raises(ConfigurationError):
         Network(name=" ")
-    assert container_ids(docker_client, label=mine) == before
+
+
+class LateBadOption(DockerContainer):
+    """A module whose _configure() adds an option docker-py does not know."""
+
+    def _configure(self) -> None:
+        super()._configure()
+        self._kwargs["not_a_docker_option"] = 1
+
+
+def test_bad_option_from_a_module_fails_before_anything_is_created(docker_client: Any) -> None:
+    network = Network()
+    container = LateBadOption(REDIS).with_network(network)
+    with pytest.raises(ConfigurationError, match="not_a_docker_option"):
+        container.start()
+    assert not network.created
+    assert not docker_client.api.networks(names=[network.name])
+
+
+def test_container_exiting_before_its_ports_are_published_says_why() -> None:
+    # network_mode=none: no port is ever published, so only the exit can end the wait.
+    container = (
+        DockerContainer(REDIS, network_mode="none")
+        .with_exposed_ports(6379)
+        .with_command(["sh", "-c", "sleep 1; echo crash-line >&2; exit 4"])
+    )
+    started = time.monotonic()
+    with pytest.raises(ContainerStartupError, match="exited") as info:
+        container.start()
+    assert time.monotonic() - started < 4.5  # before PORT_PUBLISH_TIMEOUT ran out
+    assert info.value.exit_code == 4
+    assert "crash-line" in info.value.logs
 
 
 class HookedRedis(DockerContainer):

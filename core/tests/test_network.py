@@ -10,11 +10,14 @@ from conftest import CLIENT, REDIS, redis_ping
 
 from dockyard.core import (
     LABEL_SESSION_ID,
+    ContainerStartupError,
     DockerContainer,
     ExecWaitStrategy,
     LogMessageWaitStrategy,
     Network,
     session_id,
+    start_all,
+    stop_all,
 )
 
 pytestmark = pytest.mark.usefixtures("no_leftovers")
@@ -88,3 +91,38 @@ def test_uncreated_network_is_created_on_start(docker_client: Any) -> None:
             assert network.created
     finally:
         network.remove()
+
+
+def test_parallel_starts_share_one_uncreated_network(docker_client: Any) -> None:
+    network = Network()
+    containers = [DockerContainer(REDIS).with_network(network).waiting_for(READY) for _ in range(2)]
+    try:
+        start_all(*containers)
+        assert network.created
+        attached = docker_client.networks.get(network.id).attrs["Containers"] or {}
+        assert {c.id for c in containers} <= set(attached)
+    finally:
+        stop_all(containers)
+        network.remove()
+
+
+def test_failed_start_removes_the_network_it_created(docker_client: Any) -> None:
+    network = Network()
+    container = (
+        DockerContainer(REDIS)
+        .with_network(network)
+        .with_command(["sh", "-c", "exit 5"])
+        .waiting_for(LogMessageWaitStrategy("never printed"))
+    )
+    with pytest.raises(ContainerStartupError):
+        container.start()
+    assert not network.created
+    assert not docker_client.api.networks(names=[network.name])
+
+
+def test_missing_second_network_is_a_dockyard_error(docker_client: Any) -> None:
+    network = Network()
+    container = DockerContainer(REDIS).with_network(network).with_network("dockyard-no-such-net")
+    with pytest.raises(ContainerStartupError, match="dockyard-no-such-net"):
+        container.start()
+    assert not network.created  # the one start() created went with it

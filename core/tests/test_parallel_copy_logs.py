@@ -23,14 +23,33 @@ pytestmark = pytest.mark.usefixtures("no_leftovers")
 READY = LogMessageWaitStrategy("Ready to accept connections")
 
 
+class TimedRedis(DockerContainer):
+    """Records when its start() began and when it returned (the container was ready)."""
+
+    began = 0.0
+    ready = 0.0
+
+    def start(self) -> TimedRedis:
+        self.began = time.monotonic()
+        super().start()
+        self.ready = time.monotonic()
+        return self
+
+
 def test_start_all_starts_in_parallel() -> None:
     containers = [
-        DockerContainer(REDIS).with_exposed_ports(6379).waiting_for(READY) for _ in range(3)
+        TimedRedis(REDIS)
+        .with_exposed_ports(6379)
+        .with_command(["sh", "-c", "sleep 0.5; exec redis-server --protected-mode no"])
+        .waiting_for(READY)
+        for _ in range(3)
     ]
     try:
         start_all(*containers)
         for c in containers:
             assert redis_ping(c.host(), c.mapped_port(6379))
+        # Overlap: every start began before the first one finished.
+        assert max(c.began for c in containers) < min(c.ready for c in containers)
     finally:
         stop_all(containers)
 

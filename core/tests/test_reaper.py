@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
+import time
 import uuid
 from typing import Any
 
 import docker.errors
 import pytest
-from conftest import container_ids, spawn_python, wait_until
+from conftest import CLIENT, container_ids, spawn_python, wait_until
 
-from dockyard.core import resolve_image_name
+from dockyard.core import LABEL_SESSION_ID, resolve_image_name
+from dockyard.core._labels import base_labels
 from dockyard.core._reaper import filter_line, reaper_name
 
 CHILD = """
@@ -143,3 +146,90 @@ with Network():
     out, err = child.communicate(timeout=60)
     assert child.returncode == 0, err
     assert out.split() == ["None", "True"]
+
+
+JOIN = """
+from dockyard.core._client import create_client
+from dockyard.core._reaper import ensure_reaper, reaper_container_id
+ensure_reaper(create_client())
+print(reaper_container_id(), flush=True)
+"""
+
+
+def join_reaper(sid: str) -> str:
+    """A process of session ``sid`` that joins (or creates) the reaper, then leaves."""
+    child = spawn_python(
+        JOIN, TESTCONTAINERS_SESSION_ID=sid, TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT="1s"
+    )
+    out, err = child.communicate(timeout=90)
+    assert child.returncode == 0, err
+    return str(out.strip())
+
+
+def reaper_logs(client: Any, ident: str) -> bytes:
+    try:
+        return bytes(client.api.logs(ident))
+    except docker.errors.APIError:
+        return b""
+
+
+def remove_quietly(client: Any, ident: str) -> None:
+    with contextlib.suppress(docker.errors.APIError):
+        client.api.remove_container(ident, force=True, v=True)
+
+
+def test_a_process_arriving_while_the_reaper_reaps_gets_a_fresh_one(docker_client: Any) -> None:
+    sid = f"reaper-reaping-{uuid.uuid4().hex[:8]}"
+    # A session network the reaper cannot remove while a container of ours (outside the
+    # session) is attached keeps it reaping, listener closed, for several seconds.
+    network = docker_client.networks.create(
+        f"dockyard-test-{sid}", labels={**base_labels(), LABEL_SESSION_ID: sid}
+    )
+    blocker = docker_client.containers.run(
+        CLIENT,
+        ["sleep", "120"],
+        detach=True,
+        network=network.name,
+        labels={**base_labels(), "dockyard.test.reaper": sid},
+    )
+    try:
+        first = join_reaper(sid)
+        # The first process left: after 1 s the reaper closes its listener and reaps.
+        assert wait_until(lambda: b"removing what" in reaper_logs(docker_client, first), 20, 0.05)
+        second = join_reaper(sid)
+        assert second != first
+        labels = docker_client.containers.get(second).attrs["Config"]["Labels"]
+        assert labels["org.testcontainers.ryuk"] == "true"
+    finally:
+        remove_quietly(docker_client, blocker.id)
+        remove_quietly(docker_client, reaper_name(sid))
+        with contextlib.suppress(docker.errors.NotFound):
+            network.remove()
+
+
+def test_a_stale_exited_reaper_is_replaced(docker_client: Any) -> None:
+    sid = f"reaper-stale-{uuid.uuid4().hex[:8]}"
+    # Not auto-removed and not running: it can serve nobody.
+    stale = docker_client.containers.run(
+        CLIENT,
+        ["true"],
+        name=reaper_name(sid),
+        detach=True,
+        labels={**base_labels(), LABEL_SESSION_ID: sid},
+    )
+    try:
+
+        def exited() -> bool:
+            stale.reload()
+            return bool(stale.status == "exited")
+
+        assert wait_until(exited, 20, 0.05)
+        started = time.monotonic()
+        fresh = join_reaper(sid)
+        assert time.monotonic() - started < 30  # not the 60 s startup timeout
+        assert fresh != stale.id
+        labels = docker_client.containers.get(fresh).attrs["Config"]["Labels"]
+        assert labels["org.testcontainers.ryuk"] == "true"
+    finally:
+        remove_quietly(docker_client, stale.id)
+        remove_quietly(docker_client, reaper_name(sid))

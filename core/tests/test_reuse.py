@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import REDIS, container_ids, spawn_python
+from conftest import REDIS, container_ids, spawn_python, unique
 
-from dockyard.core import LABEL_HASH, LABEL_SESSION_ID, DockerContainer, LogMessageWaitStrategy
+from dockyard.core import (
+    LABEL_HASH,
+    LABEL_SESSION_ID,
+    ConfigurationError,
+    ContainerStartupError,
+    DockerContainer,
+    LogMessageWaitStrategy,
+    resolve_image_name,
+)
+from dockyard.core._labels import base_labels
+from dockyard.core._reuse import config_hash, reuse_name
+
+READY = LogMessageWaitStrategy("Ready to accept connections")
 
 CHILD = """
 import sys
@@ -80,3 +94,55 @@ def test_reuse_needs_the_environment_to_allow_it(
     finally:
         container.stop()
     assert not container_ids(docker_client, label=f"dockyard.test.reuse={token}")
+
+
+def test_name_held_by_a_foreign_container_is_a_configuration_error(
+    token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESTCONTAINERS_REUSE_ENABLE", "true")
+    name = unique("dockyard-core-foreign")
+    with DockerContainer(REDIS).with_name(name).waiting_for(READY) as foreign:
+        with pytest.raises(ConfigurationError, match="not the reusable container"):
+            reusable(token).with_name(name).start()
+        assert foreign.get_wrapped_container().attrs["Config"]["Labels"][LABEL_SESSION_ID]
+
+
+def test_half_built_container_is_waited_for_not_started(
+    token: str, docker_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESTCONTAINERS_REUSE_ENABLE", "true")
+    wanted = reusable(token)
+    digest = config_hash(wanted._reuse_spec(resolve_image_name(REDIS)))
+    # What another process leaves while it still attaches networks and files: 'created'.
+    half_built = docker_client.containers.create(
+        resolve_image_name(REDIS),
+        name=reuse_name(digest),
+        labels={**base_labels(), LABEL_HASH: digest, "dockyard.test.reuse": token},
+    )
+    outcome: list[BaseException | str] = []
+
+    def start() -> None:
+        try:
+            outcome.append(wanted.start().id)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    time.sleep(1.5)
+    half_built.reload()
+    assert half_built.status == "created"  # not started by us
+    half_built.start()  # its creator finished setting it up
+    thread.join(30)
+    assert outcome == [half_built.id]
+    assert wanted.reused
+
+
+def test_reuse_disabled_and_name_taken_is_a_dockyard_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TESTCONTAINERS_REUSE_ENABLE", raising=False)
+    name = unique("dockyard-core-taken")
+    first = DockerContainer(REDIS).with_name(name).waiting_for(READY)
+    with first, pytest.raises(ContainerStartupError, match="already exists"):
+        DockerContainer(REDIS).with_name(name).with_reuse().start()

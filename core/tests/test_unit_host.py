@@ -8,7 +8,13 @@ from typing import Any, ClassVar
 
 import pytest
 
-from dockyard.core._host import HostResolver, decide_host, engine_gateways
+from dockyard.core._host import (
+    HostResolver,
+    decide_host,
+    engine_gateways,
+    engine_is_local,
+    route_gateways,
+)
 
 
 def never() -> bool:
@@ -60,16 +66,24 @@ def test_local_socket_outside_container_is_localhost() -> None:
     assert d.host == "localhost" and d.is_loopback
 
 
-def test_inside_container_with_own_engine_is_localhost() -> None:
-    # This machine: /.dockerenv exists, yet dockerd runs in the same network namespace.
-    d = decide_host(
-        override=None,
-        docker_host="unix:///var/run/docker.sock",
-        in_container=True,
-        engine_is_local=lambda: True,
-        gateways=no_gateways,
+def test_inside_container_with_engine_beside_us_is_localhost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dockyard.core._host as host_mod
+
+    monkeypatch.setattr(host_mod, "running_in_container", lambda: True)
+    # This machine: /.dockerenv exists, yet dockerd runs in the same network namespace; its
+    # bridge IPAM reports only a subnet, whose first address is a local one (checked by bind).
+    resolver = HostResolver()
+    client = _GatewayClient(ipam=[{"Subnet": "127.0.0.0/8"}])
+    decision = resolver.decision(client, "unix:///var/run/docker.sock", None)
+    assert decision.host == "localhost" and decision.is_loopback
+    assert engine_is_local(client)
+    undecided = HostResolver().decision(
+        _GatewayClient(ipam=[{"Subnet": "198.51.100.0/24"}]), "unix:///x.sock", None
     )
-    assert d.host == "localhost"
+    assert undecided.host is None and undecided.candidates[0] == "localhost"
+    assert not engine_is_local(_GatewayClient(ipam=[{"Subnet": "198.51.100.0/24"}]))
 
 
 def test_inside_container_without_engine_network_must_probe() -> None:
@@ -78,11 +92,36 @@ def test_inside_container_without_engine_network_must_probe() -> None:
         docker_host="unix:///var/run/docker.sock",
         in_container=True,
         engine_is_local=lambda: False,
-        gateways=lambda: ["172.17.0.1"],
+        gateways=lambda: ["172.17.0.1", "172.17.0.1"],
     )
     assert d.host is None
     assert d.candidates == ("localhost", "172.17.0.1")
     assert d.fallback == "172.17.0.1"
+
+
+def test_inside_container_without_any_gateway_still_probes_loopback() -> None:
+    d = decide_host(
+        override=None,
+        docker_host="unix:///var/run/docker.sock",
+        in_container=True,
+        engine_is_local=lambda: False,
+        gateways=lambda: [],
+    )
+    assert d.host is None
+    assert d.candidates == ("localhost",)
+    assert d.fallback == "localhost"
+
+
+ROUTES = (
+    "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+    "eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+    "docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n"
+)
+
+
+def test_default_route_gateway_from_proc_net_route() -> None:
+    assert route_gateways(ROUTES) == ["192.0.2.1"]
+    assert route_gateways(ROUTES.splitlines()[0]) == []
 
 
 @pytest.fixture
@@ -94,28 +133,54 @@ def listening_port() -> Iterator[int]:
 
 
 class _Net:
-    attrs: ClassVar[dict[str, Any]] = {
-        "IPAM": {"Config": [{"Subnet": "192.0.2.0/24", "Gateway": "192.0.2.1"}]}
-    }
+    def __init__(self, ipam: list[dict[str, str]]) -> None:
+        self.attrs = {"IPAM": {"Config": ipam}}
 
 
 class _Networks:
+    def __init__(self, ipam: list[dict[str, str]]) -> None:
+        self.ipam = ipam
+
     def get(self, name: str) -> _Net:
-        return _Net()
+        return _Net(self.ipam)
+
+
+class _Me:
+    attrs: ClassVar[dict[str, Any]] = {
+        "NetworkSettings": {
+            "Gateway": "198.51.100.1",
+            "Networks": {
+                "bridge": {"Gateway": "198.51.100.1"},
+                "other": {"Gateway": "203.0.113.1"},
+            },
+        }
+    }
 
 
 class _Containers:
+    def __init__(self, me: object | None) -> None:
+        self.me = me
+
     def get(self, name: str) -> object:
-        raise LookupError(name)
+        if self.me is None:
+            raise LookupError(name)
+        return self.me
 
 
 class _GatewayClient:
-    networks = _Networks()
-    containers = _Containers()
+    def __init__(self, ipam: list[dict[str, str]] | None = None, me: object | None = None) -> None:
+        default = [{"Subnet": "192.0.2.0/24", "Gateway": "192.0.2.1"}]
+        self.networks = _Networks(default if ipam is None else ipam)
+        self.containers = _Containers(me)
 
 
 def test_engine_gateways_come_from_the_engine() -> None:
     assert engine_gateways(_GatewayClient()) == ["192.0.2.1"]
+    # Our own container's NetworkSettings.Gateway and per-network gateways, no duplicates.
+    assert engine_gateways(_GatewayClient(ipam=[{"Subnet": "10.9.0.0/16"}], me=_Me())) == [
+        "198.51.100.1",
+        "203.0.113.1",
+    ]
 
 
 def test_probe_picks_reachable_candidate_and_caches(

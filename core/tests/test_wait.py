@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +25,8 @@ from dockyard.core import (
     PortWaitStrategy,
     ReadinessAbort,
     StartupTimeoutError,
+    start_all,
+    stop_all,
 )
 from dockyard.core._wait import DEFAULT_POLL_INTERVAL, listening_ports
 
@@ -94,11 +99,15 @@ def test_listening_ports_parser() -> None:
     assert listening_ports(text, "tcp") == {6379}
 
 
+def http_server(port: int, extra: str = "") -> list[str]:
+    return sh(f"sleep 0.5; cd /etc && exec python3 -m http.server {port} {extra}")
+
+
 def test_http_wait_status_and_body() -> None:
     container = (
         DockerContainer(CLIENT)
         .with_exposed_ports(8000)
-        .with_command(sh("sleep 0.5; cd /etc && exec python3 -m http.server 8000"))
+        .with_command(http_server(8000))
         .waiting_for(HttpWaitStrategy(8000, "/", status=200, body="hostname"))
     )
     with container:
@@ -107,6 +116,149 @@ def test_http_wait_status_and_body() -> None:
         url = f"http://{container.host()}:{container.mapped_port(8000)}/hostname"
         with urllib.request.urlopen(url, timeout=5) as response:
             assert response.status == 200
+
+
+def test_http_body_mismatch_fails() -> None:
+    container = (
+        DockerContainer(CLIENT)
+        .with_exposed_ports(8000)
+        .with_command(http_server(8000))
+        .waiting_for(HttpWaitStrategy(8000, "/", body="not-in-the-listing"))
+        .with_startup_timeout(2)
+    )
+    with pytest.raises(StartupTimeoutError, match="does not match /not-in-the-listing/"):
+        container.start()
+
+
+def test_http_status_mismatch_fails() -> None:
+    container = (
+        DockerContainer(CLIENT)
+        .with_exposed_ports(8000)
+        .with_command(http_server(8000))
+        .waiting_for(HttpWaitStrategy(8000, "/no-such-file", status=200))
+        .with_startup_timeout(2)
+    )
+    with pytest.raises(StartupTimeoutError, match="HTTP 404"):
+        container.start()
+
+
+HTTPS_SERVER = """
+import http.server, ssl
+server = http.server.HTTPServer(("", 8443), http.server.SimpleHTTPRequestHandler)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain("/certs/cert.pem", "/certs/key.pem")
+server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
+"""
+
+
+def test_https_wait_with_a_self_signed_certificate(tmp_path: Path) -> None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make the test certificate")
+    key, cert = str(tmp_path / "key.pem"), str(tmp_path / "cert.pem")
+    subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=localhost", "-keyout", key, "-out", cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    container = (
+        DockerContainer(CLIENT)
+        .with_exposed_ports(8443)
+        .with_copy_to_container(tmp_path / "cert.pem", "/certs/cert.pem")
+        .with_copy_to_container(tmp_path / "key.pem", "/certs/key.pem")
+        .with_command(["sh", "-c", f"cd /etc && sleep 0.5 && exec python3 -c '{HTTPS_SERVER}'"])
+        .waiting_for(HttpWaitStrategy(8443, "/", https=True, body="hostname"))
+    )
+    with container:
+        assert container.mapped_port(8443) > 0
+    # Plain HTTP against the TLS port never passes.
+    plain = (
+        DockerContainer(CLIENT)
+        .with_exposed_ports(8443)
+        .with_copy_to_container(tmp_path / "cert.pem", "/certs/cert.pem")
+        .with_copy_to_container(tmp_path / "key.pem", "/certs/key.pem")
+        .with_command(["sh", "-c", f"cd /etc && exec python3 -c '{HTTPS_SERVER}'"])
+        .waiting_for(HttpWaitStrategy(8443, "/", body="hostname"))
+        .with_startup_timeout(2)
+    )
+    with pytest.raises(StartupTimeoutError):
+        plain.start()
+
+
+STREAMING_SERVER = """
+import socket, threading, time
+
+def serve(conn):
+    conn.recv(65536)
+    try:
+        conn.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n")
+        while True:
+            conn.sendall(b"tick\\n")
+            time.sleep(0.1)
+    except OSError:
+        conn.close()
+
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("", 8000))
+server.listen(8)
+print("listening", flush=True)
+while True:
+    threading.Thread(target=serve, args=(server.accept()[0],), daemon=True).start()
+"""
+
+
+def test_http_body_that_streams_forever_is_bounded() -> None:
+    container = (
+        DockerContainer(CLIENT)
+        .with_exposed_ports(8000)
+        .with_command(["python3", "-c", STREAMING_SERVER])
+        .waiting_for(HttpWaitStrategy(8000, "/", body="never-sent", request_timeout=1))
+        .with_startup_timeout(4)
+    )
+    started = time.monotonic()
+    # The last check may also be cut short by the deadline itself ("timed out").
+    with pytest.raises(StartupTimeoutError, match=r"still streaming|timed out"):
+        container.start()
+    assert time.monotonic() - started < 15
+
+
+def test_exec_check_that_never_returns_is_bounded() -> None:
+    container = (
+        DockerContainer(REDIS)
+        .with_command(sh("exec sleep 60"))
+        .waiting_for(ExecWaitStrategy(["sleep", "30"]))
+        .with_startup_timeout(2)
+    )
+    started = time.monotonic()
+    with pytest.raises(StartupTimeoutError, match="did not finish"):
+        container.start()
+    assert time.monotonic() - started < 10
+
+
+def test_one_strategy_instance_shared_by_containers_ready_at_different_times() -> None:
+    shared = AllOf(LogMessageWaitStrategy("ready-now"), ExecWaitStrategy(["true"]))
+    fast = (
+        DockerContainer(REDIS)
+        .with_command(sh("sleep 1.5; echo ready-now; exec sleep 60"))
+        .waiting_for(shared)
+    )
+    slow = (
+        DockerContainer(REDIS)
+        .with_command(sh("sleep 5; echo ready-now; exec sleep 60"))
+        .waiting_for(shared)
+    )
+    try:
+        start_all(fast, slow)
+        # Each was declared ready only once its own log line appeared.
+        assert b"ready-now" in fast.get_logs()[0]
+        assert b"ready-now" in slow.get_logs()[0]
+    finally:
+        stop_all([fast, slow])
 
 
 def test_exec_wait_strategy() -> None:

@@ -74,12 +74,18 @@ def _parse_bool(name: str, value: str) -> bool:
     raise ConfigurationError(f"{name}={value!r} is not a boolean; use true or false.")
 
 
-def _parse_seconds(name: str, value: str) -> float:
-    try:
+def positive_seconds(name: str, value: object) -> float:
+    """A positive number of seconds from a number, or from the text of a setting."""
+    if isinstance(value, str):
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise ConfigurationError(f"{name}={value!r} is not a number of seconds.") from None
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)
-    except ValueError:
-        raise ConfigurationError(f"{name}={value!r} is not a number of seconds.") from None
-    if seconds <= 0:
+    else:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}.")
+    if not seconds > 0:  # also rejects NaN
         raise ConfigurationError(f"{name}={value!r} must be a positive number of seconds.")
     return seconds
 
@@ -158,7 +164,7 @@ class Config:
         value = self.get("dockyard.startup.timeout", "DOCKYARD_STARTUP_TIMEOUT")
         if value is None:
             return DEFAULT_STARTUP_TIMEOUT
-        return _parse_seconds("DOCKYARD_STARTUP_TIMEOUT", value)
+        return positive_seconds("DOCKYARD_STARTUP_TIMEOUT", value)
 
 
 def load_config() -> Config:

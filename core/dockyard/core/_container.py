@@ -11,11 +11,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple, Self
 
+import docker.constants
 import docker.errors
+from docker.models.containers import _create_container_args
 
 from ._archive import archive_for, extract_archive
 from ._client import DockerClient, create_client, docker_host_url
-from ._config import Config, load_config
+from ._config import Config, load_config, positive_seconds
 from ._errors import (
     ConfigurationError,
     ContainerNotStartedError,
@@ -27,6 +29,7 @@ from ._errors import (
 )
 from ._host import RESOLVER, publish_address
 from ._images import ImageName, ensure_image, resolve_image_name
+from ._inspect import EXITED_STATES, POLL, TAIL_LINES, published_ports, status_of, tail_logs
 from ._labels import LABEL_HASH, LABEL_REUSE, base_labels, session_labels
 from ._logs import LogCallback, LogFollower
 from ._network import Network
@@ -34,15 +37,18 @@ from ._ports import Port, PortLike, parse_port
 from ._reaper import ensure_reaper
 from ._reuse import config_hash, find_or_create, reuse_name
 from ._session import session_id
-from ._wait import WaitStrategy, WaitTarget, _check_seconds
+from ._wait import WaitStrategy, WaitTarget
 
 log = logging.getLogger("dockyard.core.container")
 
 PORT_PUBLISH_TIMEOUT = 5.0
-_POLL = 0.05
-_TAIL_LINES = 50
-_EXITED_STATES = ("exited", "dead")
 _VOLUME_MODES = frozenset({"ro", "rw", "z", "Z"})
+# testcontainers-python constructor arguments that docker-py's create() spells differently.
+_TESTCONTAINERS_PYTHON_HINTS = {
+    "env": "with_env(key, value) / with_envs(KEY=value)",
+    "docker_client_kw": "docker_client=docker.DockerClient(...)",
+    "network_aliases": "with_network(network).with_network_aliases(...)",
+}
 
 
 class ExecResult(NamedTuple):
@@ -63,6 +69,42 @@ def _command(value: str | Sequence[str], what: str) -> str | list[str]:
     return items
 
 
+def validate_run_kwargs(kwargs: dict[str, Any], api_version: str | None = None) -> None:
+    """Raise ConfigurationError unless docker-py's ``containers.create`` accepts ``kwargs``.
+
+    Runs docker-py's own argument conversion (no engine call), so an unknown or malformed
+    option fails before the reaper, networks or the container exist.
+    """
+    ports = kwargs.get("ports")
+    if ports is not None and not isinstance(ports, dict):
+        raise ConfigurationError(
+            f"ports={ports!r} is not docker-py's ports mapping. To publish ports use "
+            "with_exposed_ports(6379) (random host port) or with_bind_ports(6379, 16379); "
+            "testcontainers-python's ports=[...] argument is with_exposed_ports(...) here."
+        )
+    volumes = kwargs.get("volumes")
+    if isinstance(volumes, list | tuple) and any(isinstance(v, tuple) for v in volumes):
+        raise ConfigurationError(
+            f"volumes={volumes!r}: use with_volume_mapping(host, container, mode) for each "
+            "(testcontainers-python's volumes=[(host, container, mode)])."
+        )
+    for key, hint in _TESTCONTAINERS_PYTHON_HINTS.items():
+        if key in kwargs:
+            raise ConfigurationError(
+                f"{key}= is not a docker-py create() argument; use {hint} instead."
+            )
+    probe = {**kwargs, "image": "validation", "version": api_version}
+    probe["version"] = api_version or docker.constants.DEFAULT_DOCKER_API_VERSION
+    try:
+        _create_container_args(probe)
+    except (TypeError, ValueError, docker.errors.DockerException) as exc:
+        raise ConfigurationError(
+            f"Invalid container options: {exc}. Extra keyword arguments of DockerContainer "
+            "(and with_kwargs) go to docker-py's containers.create(); check their names and "
+            "values, or use the with_*() builder methods."
+        ) from exc
+
+
 class DockerContainer:
     """A throwaway container: configure with ``with_*``, then ``start()`` or ``with``.
 
@@ -73,6 +115,7 @@ class DockerContainer:
         self, image: str, *, docker_client: DockerClient | None = None, **docker_run_kwargs: Any
     ) -> None:
         ImageName.parse(image)
+        validate_run_kwargs(docker_run_kwargs)
         self.image = image
         self._client = docker_client
         self._kwargs: dict[str, Any] = dict(docker_run_kwargs)
@@ -205,7 +248,7 @@ class DockerContainer:
         return self
 
     def with_startup_timeout(self, seconds: float) -> Self:
-        self._startup_timeout = _check_seconds("startup timeout", seconds)
+        self._startup_timeout = positive_seconds("startup timeout", seconds)
         return self
 
     def with_reuse(self, reuse: bool = True) -> Self:
@@ -222,6 +265,7 @@ class DockerContainer:
         return self
 
     def with_kwargs(self, **docker_run_kwargs: Any) -> Self:
+        validate_run_kwargs({**self._kwargs, **docker_run_kwargs})
         self._kwargs.update(docker_run_kwargs)
         return self
 
@@ -262,24 +306,37 @@ class DockerContainer:
                     "with_reuse() ignored: set TESTCONTAINERS_REUSE_ENABLE=true "
                     "(or testcontainers.reuse.enable=true) to allow reuse"
                 )
-            if not reuse:
-                ensure_reaper(client, config)
-            for network, _ in self._networks:
-                if isinstance(network, Network) and not network.created:
-                    network.create()
-            started_at = time.monotonic()
-            if reuse:
-                self._start_reused(client, config, image, timeout)
-            else:
-                self._container = self._create(
-                    client, config, image, self._name, session_labels(session_id())
-                )
-                self._boot()
-            remaining = max(1.0, timeout - (time.monotonic() - started_at))
+            # The complete options (a module's _configure() included) must be valid before
+            # the reaper, a network or the container exists.
+            validate_run_kwargs(
+                self._create_kwargs(client, config, self._name, {}), client.api._version
+            )
+            created_networks: list[Network] = []
             try:
-                self._after_start(remaining)
+                if not reuse:
+                    ensure_reaper(client, config)
+                for network, _ in self._networks:
+                    if isinstance(network, Network) and network._create_if_needed():
+                        created_networks.append(network)
+                started_at = time.monotonic()
+                if reuse:
+                    self._start_reused(client, config, image, timeout)
+                else:
+                    self._container = self._create(
+                        client, config, image, self._name, session_labels(session_id()), False
+                    )
+                    self._boot()
+                remaining = max(1.0, timeout - (time.monotonic() - started_at))
+                try:
+                    self._after_start(remaining)
+                except BaseException:
+                    self._discard()
+                    raise
             except BaseException:
-                self._discard()
+                # Networks this start() created go with it (one still used by a sibling
+                # container stays; the reaper removes it at the end of the session).
+                for network in created_networks:
+                    network._remove_quietly()
                 raise
             return self
 
@@ -319,12 +376,13 @@ class DockerContainer:
         image: str,
         name: str | None,
         labels: dict[str, str],
+        reuse: bool,
     ) -> Any:
         kwargs = self._create_kwargs(client, config, name, labels)
         try:
             container = client.containers.create(image, **kwargs)
         except docker.errors.APIError as exc:
-            if exc.status_code == 409 and self._reuse:
+            if exc.status_code == 409 and reuse:
                 raise  # reuse: someone else is creating the same container; _reuse waits
             if exc.status_code == 409:
                 raise ContainerStartupError(
@@ -335,17 +393,27 @@ class DockerContainer:
                 f"Docker refused to create a container from {image}: {exc.explanation or exc}. "
                 "Check the container's options"
             ) from exc
+        step = ""
         try:
             # docker create attaches one network; the others are connected before start.
             for network, aliases in self._networks[1:]:
                 net_name = _network_name(network)
+                step = f"connect it to network {net_name!r}"
                 client.api.connect_container_to_network(
                     container.id, net_name, aliases=list(aliases) or None
                 )
             for content, path, mode in self._copies:
+                step = f"copy {path} into it"
                 container.put_archive("/", archive_for(content, path, mode))
-        except BaseException:
-            container.remove(force=True, v=True)
+        except BaseException as exc:
+            with contextlib.suppress(docker.errors.NotFound):
+                container.remove(force=True, v=True)
+            if isinstance(exc, docker.errors.APIError):
+                raise ContainerStartupError(
+                    f"Created a container from {image} but could not {step}: "
+                    f"{exc.explanation or exc}. Check that the network exists (pass a "
+                    "Network to with_network() to have it created) and the paths are valid"
+                ) from exc
             raise
         return container
 
@@ -385,7 +453,7 @@ class DockerContainer:
         labels = {**base_labels(), LABEL_HASH: digest, LABEL_REUSE: "true"}
 
         def create() -> Any:
-            return self._create(client, config, image, name, labels)
+            return self._create(client, config, image, name, labels, True)
 
         container, created = find_or_create(client, digest, name, create, timeout)
         self._container = container
@@ -482,24 +550,19 @@ class DockerContainer:
             return self._port_cache[spec]
         deadline = time.monotonic() + PORT_PUBLISH_TIMEOUT
         while True:
-            bindings = (container.attrs.get("NetworkSettings", {}).get("Ports") or {}).get(
-                str(spec)
-            ) or []
-            published = [b for b in bindings if b.get("HostPort")]
-            # Prefer the IPv4 binding: "localhost" reaches 127.0.0.1 everywhere.
-            published.sort(key=lambda b: ":" in str(b.get("HostIp", "")))
+            published = published_ports(container.attrs, str(spec))
             if published:
-                self._port_cache[spec] = int(published[0]["HostPort"])
+                self._port_cache[spec] = published[0]
                 return self._port_cache[spec]
             if time.monotonic() >= deadline:
-                state = container.attrs.get("State", {}).get("Status")
                 raise PortNotPublishedError(
                     f"Port {spec} of {self.describe()} has no published host port after "
-                    f"{PORT_PUBLISH_TIMEOUT:g}s (container state: {state}). Is the container "
-                    "running with network_mode=host or none?"
+                    f"{PORT_PUBLISH_TIMEOUT:g}s (container state: {status_of(container)}). Is "
+                    "the container running with network_mode=host or none?"
                 )
-            time.sleep(_POLL)
-            container.reload()
+            time.sleep(POLL)
+            # Re-inspects; a container that exited has no ports to wait for: say why.
+            self._raise_if_exited()
 
     get_exposed_port = mapped_port
 
@@ -568,14 +631,8 @@ class DockerContainer:
         return extract_archive(chunks, container_path, host_path)
 
     # ------------------------------------------------------------ diagnostics
-    def _tail_logs(self, lines: int = _TAIL_LINES) -> str:
-        if self._container is None:
-            return ""
-        try:
-            data: bytes = self._container.logs(stdout=True, stderr=True, tail=lines)
-            return data.decode(errors="replace").rstrip()
-        except docker.errors.APIError:
-            return ""
+    def _tail_logs(self, lines: int = TAIL_LINES) -> str:
+        return tail_logs(self._container, lines)
 
     def _raise_if_exited(self) -> None:
         """Fail at once, with exit code and logs, if the container stopped while starting."""
@@ -596,7 +653,7 @@ class DockerContainer:
                 logs=self._tail_logs(),
                 container_id=str(container.id),
             )
-        if state.get("Status") in _EXITED_STATES:
+        if status_of(container) in EXITED_STATES:
             raise ContainerStartupError(
                 f"Container {self.describe()} exited while starting; see its logs below",
                 exit_code=state.get("ExitCode"),

@@ -4,13 +4,16 @@ The rules, in order:
 1. TESTCONTAINERS_HOST_OVERRIDE (or ``host.override``) wins.
 2. A tcp:// or http(s):// DOCKER_HOST: that URL's host.
 3. A local socket (unix/npipe) outside a container: ``localhost``.
-4. A local socket inside a container: if the engine's bridge gateway is an address of
+4. A local socket inside a container: if the engine's bridge gateway (reported, or the
+   first address of the bridge subnet when the engine reports none) is an address of
    this very network namespace, the engine runs beside us (e.g. a CI container that
    runs its own dockerd) and ``localhost`` is right. Otherwise the answer is ambiguous
-   between ``localhost`` and the gateways the engine reports; a TCP connect to a real
-   published port decides, and the answer is cached for the session.
+   between ``localhost`` and the gateways the engine or the routing table reports; a TCP
+   connect to a real published port decides (loopback first; with no gateway at all,
+   loopback is still probed), and the answer is cached for the session.
 
-Only loopback and addresses reported by the engine are ever connected to.
+Only loopback and gateways reported by the engine or by /proc/net/route are ever
+connected to; "is this address ours" is decided by ``bind()``, which sends nothing.
 """
 
 from __future__ import annotations
@@ -71,10 +74,9 @@ def decide_host(
         return HostDecision(host=url.hostname or LOCALHOST)
     if not in_container or engine_is_local():
         return HostDecision(host=LOCALHOST)
-    found = [g for g in gateways() if g]
-    if not found:
-        return HostDecision(host=LOCALHOST)
-    return HostDecision(candidates=(LOCALHOST, *found), fallback=found[0])
+    found = [g for g in dict.fromkeys(gateways()) if g and g != LOCALHOST]
+    # No gateway found: still probe loopback rather than assume it.
+    return HostDecision(candidates=(LOCALHOST, *found), fallback=found[0] if found else LOCALHOST)
 
 
 def running_in_container() -> bool:
@@ -98,24 +100,76 @@ def address_is_local(address: str) -> bool:
         return False
 
 
-def engine_gateways(client: DockerClient) -> list[str]:
-    """Gateways the engine itself reports: the default bridge, and our own container's."""
-    result: list[str] = []
+def _bridge_ipam(client: DockerClient) -> list[dict[str, str]]:
     try:
-        for cfg in client.networks.get("bridge").attrs.get("IPAM", {}).get("Config") or []:
-            if cfg.get("Gateway"):
-                result.append(str(cfg["Gateway"]))
+        configs = client.networks.get("bridge").attrs.get("IPAM", {}).get("Config") or []
+        return [dict(c) for c in configs]
     except Exception as exc:  # the bridge may be absent; host resolution must not fail on it
-        log.debug("no bridge gateway: %s", exc)
+        log.debug("no bridge network: %s", exc)
+        return []
+
+
+def engine_gateways(client: DockerClient) -> list[str]:
+    """Gateways the engine itself reports: the default bridge's, and our own container's
+    (``NetworkSettings.Gateway`` and each network's) when we are one of its containers."""
+    result: list[str] = []
+    for cfg in _bridge_ipam(client):
+        if cfg.get("Gateway"):
+            result.append(str(cfg["Gateway"]))
     try:
         me = client.containers.get(socket.gethostname())
-        for net in (me.attrs.get("NetworkSettings", {}).get("Networks") or {}).values():
-            gateway = net.get("Gateway")
-            if gateway and gateway not in result:
-                result.append(str(gateway))
+        settings = me.attrs.get("NetworkSettings", {}) or {}
+        gateways = [settings.get("Gateway")]
+        gateways += [net.get("Gateway") for net in (settings.get("Networks") or {}).values()]
+        result.extend(str(g) for g in gateways if g)
     except Exception as exc:  # we may not be a container of this engine at all
         log.debug("not a container of this engine: %s", exc)
+    return list(dict.fromkeys(result))
+
+
+def bridge_addresses(client: DockerClient) -> list[str]:
+    """Where the engine's bridge lives: its reported gateways, else the first address of
+    each bridge subnet (what the engine gives its bridge when the IPAM config omits it).
+    Only ever tested with bind(), never connected to."""
+    result: list[str] = []
+    for cfg in _bridge_ipam(client):
+        if cfg.get("Gateway"):
+            result.append(str(cfg["Gateway"]))
+        elif cfg.get("Subnet"):
+            try:
+                result.append(str(next(ipaddress.ip_network(cfg["Subnet"]).hosts())))
+            except (ValueError, StopIteration):
+                continue
     return result
+
+
+def route_gateways(route_text: str | None = None) -> list[str]:
+    """Gateways of the default IPv4 routes in /proc/net/route (text given for tests)."""
+    if route_text is None:
+        try:
+            route_text = Path("/proc/net/route").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return []
+    result: list[str] = []
+    for line in route_text.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) < 4 or fields[1] != "00000000":
+            continue
+        try:
+            flags, gateway = int(fields[3], 16), int(fields[2], 16)
+        except ValueError:
+            continue
+        if flags & 0x2 and gateway:  # RTF_GATEWAY; the kernel prints it little-endian
+            result.append(str(ipaddress.IPv4Address(gateway.to_bytes(4, "little"))))
+    return list(dict.fromkeys(result))
+
+
+def engine_is_local(client: DockerClient) -> bool:
+    """True when the engine's bridge is an address of this network namespace."""
+    return any(
+        address_is_local(a)
+        for a in dict.fromkeys(engine_gateways(client) + bridge_addresses(client))
+    )
 
 
 def tcp_reachable(host: str, port: int, timeout: float = PROBE_TIMEOUT) -> bool:
@@ -146,10 +200,8 @@ class HostResolver:
                     override=None,
                     docker_host=docker_host,
                     in_container=running_in_container(),
-                    engine_is_local=lambda: any(
-                        address_is_local(g) for g in engine_gateways(client)
-                    ),
-                    gateways=lambda: engine_gateways(client),
+                    engine_is_local=lambda: engine_is_local(client),
+                    gateways=lambda: engine_gateways(client) + route_gateways(),
                 )
             return self._decisions[key]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import threading
 import uuid
 from types import TracebackType
 from typing import Any, Self
@@ -15,6 +17,8 @@ from ._errors import ConfigurationError, ContainerNotStartedError, DockyardError
 from ._labels import session_labels
 from ._reaper import ensure_reaper
 from ._session import session_id
+
+log = logging.getLogger("dockyard.core.network")
 
 
 class Network:
@@ -37,6 +41,8 @@ class Network:
         self._client = docker_client
         self._create_kwargs = create_kwargs
         self._network: Any = None
+        # Containers started in parallel (start_all) may share one uncreated network.
+        self._lock = threading.Lock()
 
     @property
     def id(self) -> str:
@@ -51,31 +57,50 @@ class Network:
         return self._network is not None
 
     def create(self) -> Self:
-        if self._network is not None:
-            return self
-        client = self._client = self._client or create_client()
-        ensure_reaper(client, load_config())
-        try:
-            self._network = client.networks.create(
-                self.name,
-                driver=self.driver,
-                labels={**session_labels(session_id()), **self._labels},
-                check_duplicate=True,
-                **self._create_kwargs,
-            )
-        except docker.errors.APIError as exc:
-            raise DockyardError(
-                f"Cannot create network {self.name}: {exc.explanation or exc}. "
-                "Choose another name or remove the old network."
-            ) from exc
+        self._create_if_needed()
         return self
 
+    def _create_if_needed(self) -> bool:
+        """Create the network unless this object already did; True when this call did."""
+        with self._lock:
+            if self._network is not None:
+                return False
+            client = self._client = self._client or create_client()
+            ensure_reaper(client, load_config())
+            try:
+                self._network = client.networks.create(
+                    self.name,
+                    driver=self.driver,
+                    labels={**session_labels(session_id()), **self._labels},
+                    check_duplicate=True,
+                    **self._create_kwargs,
+                )
+            except docker.errors.APIError as exc:
+                raise DockyardError(
+                    f"Cannot create network {self.name}: {exc.explanation or exc}. "
+                    "Choose another name or remove the old network."
+                ) from exc
+            except TypeError as exc:
+                raise ConfigurationError(
+                    f"Invalid options for network {self.name}: {exc}. Extra keyword arguments "
+                    "of Network go to docker-py's networks.create()."
+                ) from exc
+            return True
+
     def remove(self) -> None:
-        if self._network is None:
-            return
-        with contextlib.suppress(docker.errors.NotFound):
-            self._network.remove()
-        self._network = None
+        with self._lock:
+            if self._network is None:
+                return
+            with contextlib.suppress(docker.errors.NotFound):
+                self._network.remove()
+            self._network = None
+
+    def _remove_quietly(self) -> None:
+        """Remove after a failed start; still in use by another container is left alone."""
+        try:
+            self.remove()
+        except docker.errors.APIError as exc:
+            log.debug("network %s stays: %s", self.name, exc)
 
     def get_wrapped_network(self) -> Any:
         return self._network

@@ -17,10 +17,9 @@ from typing import Any
 import docker.errors
 
 from ._client import DockerClient
-from ._errors import ContainerStartupError
+from ._errors import ConfigurationError, ContainerStartupError
+from ._inspect import EXITED_STATES, POLL, create_or_get, status_of, tail_logs
 from ._labels import LABEL_HASH
-
-_POLL = 0.05
 
 
 def config_hash(spec: dict[str, Any]) -> str:
@@ -53,34 +52,78 @@ def find_or_create(
     create: Callable[[], Any],
     timeout: float,
 ) -> tuple[Any, bool]:
-    """Return (container, created_by_us). A 409 on the deterministic name means another
-    process is creating it right now: wait until it runs and use it."""
-    existing = find_reusable(client, digest)
-    if existing is not None:
-        if existing.status != "running":
-            existing.start()
-        return existing, False
-    try:
-        return create(), True
-    except docker.errors.APIError as exc:
-        if exc.status_code != 409:
-            raise
+    """Return (container, created_by_us).
+
+    A container of this configuration that exists already is used once it runs. One in
+    state 'created' belongs to a process that is still attaching its networks and files:
+    it is waited for (its creator starts it), never started here. A 409 on the
+    deterministic name means another process is creating it right now, unless the name
+    is held by a container of another configuration, which is a ConfigurationError.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
+        container = find_reusable(client, digest)
+        if container is None:
+            found = create_or_get(client, name, create, deadline)
+            if found is None:
+                break
+            container, created = found
+            if created:
+                return container, True
+            _check_owner(container, digest, name)
         try:
-            container = client.containers.get(name)
-            if container.status == "running":
-                return container, False
-            if container.status in ("exited", "dead"):
-                raise ContainerStartupError(
-                    f"The reusable container {name} created by another process exited; "
-                    "remove it with `docker rm -f` and retry",
-                    exit_code=container.attrs.get("State", {}).get("ExitCode"),
-                )
+            return _wait_until_running(container, name, deadline), False
         except docker.errors.NotFound:
-            pass
-        time.sleep(_POLL)
+            pass  # its creator gave up and removed it: start over
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(POLL)
     raise ContainerStartupError(
-        f"Another process created the reusable container {name} but it did not start within "
-        f"{timeout:g}s; remove it with `docker rm -f {name}` and retry."
+        f"The reusable container {name} kept disappearing for {timeout:g}s while other "
+        "processes created and removed it; retry, or remove it with `docker rm -f`."
     )
+
+
+def _check_owner(container: Any, digest: str, name: str) -> None:
+    labels = container.attrs.get("Config", {}).get("Labels") or {}
+    if labels.get(LABEL_HASH) != digest:
+        raise ConfigurationError(
+            f"A container named {name!r} already exists but is not the reusable container "
+            f"of this configuration ({LABEL_HASH}={labels.get(LABEL_HASH)!r}, expected "
+            f"{digest[:12]}...). Pick another with_name(), or remove it with "
+            f"`docker rm -f {name}` if it is yours."
+        )
+
+
+def _wait_until_running(container: Any, name: str, deadline: float) -> Any:
+    """Wait (bounded) until the container runs; raises NotFound when it vanished."""
+    restarted = False
+    while True:
+        status = status_of(container)
+        if status == "running":
+            return container
+        if status == "exited" and not restarted:
+            # Complete but stopped (docker stop, an engine restart): run it again.
+            restarted = True
+            try:
+                container.start()
+            except docker.errors.NotFound:
+                raise
+            except docker.errors.APIError:
+                pass  # another process started it at the same moment
+        elif status in EXITED_STATES:
+            raise ContainerStartupError(
+                f"The reusable container {name} exited; remove it with `docker rm -f {name}` "
+                "and retry",
+                exit_code=container.attrs.get("State", {}).get("ExitCode"),
+                logs=tail_logs(container),
+                container_id=str(container.id),
+            )
+        if time.monotonic() >= deadline:
+            raise ContainerStartupError(
+                f"The reusable container {name} stayed {status!r}: the process that created "
+                "it did not start it (it may have crashed while setting it up). Remove it with "
+                f"`docker rm -f {name}` and retry."
+            )
+        time.sleep(POLL)
+        container.reload()

@@ -2,19 +2,27 @@
 
 Polling strategies run one cheap check every few tens of milliseconds. Before every
 check the container's state is inspected, so a container that exits or is OOM-killed
-while starting fails at once instead of after the timeout.
+while starting fails at once instead of after the timeout. Each check is bounded too
+(HTTP timeouts and bounded reads, exec on a worker thread), so a response that streams
+forever cannot outlive the startup timeout.
+
+A strategy instance is only a description: every wait runs on a fresh copy, so one
+instance may serve many containers (``start_all``, module-level constants) at once.
 """
 
 from __future__ import annotations
 
+import copy
 import http.client
 import re
 import ssl
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
+from ._config import positive_seconds
 from ._errors import (
     ConfigurationError,
     ContainerStartupError,
@@ -29,12 +37,10 @@ if TYPE_CHECKING:
 
 DEFAULT_POLL_INTERVAL = 0.05
 LOG_TAIL_LINES = 50
-
-
-def _check_seconds(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}.")
-    return float(value)
+# The longest one check may take (within what is left of the startup timeout).
+CHECK_TIMEOUT_CAP = 10.0
+# The most of an HTTP body read for matching.
+MAX_BODY_BYTES = 1 << 20
 
 
 class WaitTarget:
@@ -44,6 +50,15 @@ class WaitTarget:
         self.container = container
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
+        self._check_deadline = self.deadline
+
+    def begin_check(self, deadline: float) -> None:
+        """Start one check: it may take until ``deadline``, at most CHECK_TIMEOUT_CAP."""
+        self._check_deadline = min(deadline, time.monotonic() + CHECK_TIMEOUT_CAP)
+
+    def check_time_left(self) -> float:
+        """Seconds the current check may still take (never less than a few milliseconds)."""
+        return max(0.05, self._check_deadline - time.monotonic())
 
     def host(self) -> str:
         return self.container.host()
@@ -55,7 +70,26 @@ class WaitTarget:
         return self.container.exposed_ports()
 
     def exec(self, command: str | Sequence[str]) -> ExecResult:
-        return self.container.exec(command)
+        """Run ``command`` in the container, giving up (TimeoutError) when the check's time
+        is over. The exec keeps running on its daemon thread until it ends by itself."""
+        timeout = self.check_time_left()
+        outcome: list[ExecResult | BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(self.container.exec(command))
+            except BaseException as exc:  # handed to the waiting thread
+                outcome.append(exc)
+
+        worker = threading.Thread(target=run, name="dockyard-wait-exec", daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if not outcome:
+            raise TimeoutError(f"exec {command!r} did not finish within {timeout:.1f}s")
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
     def logs(self) -> str:
         """stdout and stderr together, in the order the engine recorded them."""
@@ -90,12 +124,22 @@ class PollingWaitStrategy(WaitStrategy):
         self.last_error: BaseException | None = None
 
     def with_poll_interval(self, seconds: float) -> Self:
-        self.poll_interval = _check_seconds("poll interval", seconds)
+        self.poll_interval = positive_seconds("poll interval", seconds)
         return self
 
     def with_startup_timeout(self, seconds: float) -> Self:
-        self.timeout = _check_seconds("startup timeout", seconds)
+        self.timeout = positive_seconds("startup timeout", seconds)
         return self
+
+    def fresh(self) -> Self:
+        """A copy with no state from earlier waits: what one wait runs on."""
+        run = copy.copy(self)
+        run.last_error = None
+        run._reset_run_state()
+        return run
+
+    def _reset_run_state(self) -> None:
+        """Hook: reset (on the copy) whatever state a strategy keeps during one wait."""
 
     @abstractmethod
     def is_ready(self, target: WaitTarget) -> bool: ...
@@ -114,11 +158,15 @@ class PollingWaitStrategy(WaitStrategy):
         return ready
 
     def wait_until_ready(self, target: WaitTarget) -> None:
+        self.fresh()._poll(target)
+
+    def _poll(self, target: WaitTarget) -> None:
         deadline = target.deadline
         if self.timeout is not None:
             deadline = min(deadline, time.monotonic() + self.timeout)
         while True:
             target.check_running()
+            target.begin_check(deadline)
             if self.check(target):
                 return
             if time.monotonic() >= deadline:
@@ -192,6 +240,9 @@ class PortWaitStrategy(PollingWaitStrategy):
         self.external = external
         self._inside_unavailable = False
 
+    def _reset_run_state(self) -> None:
+        self._inside_unavailable = False
+
     def _targets(self, target: WaitTarget) -> list[Port]:
         return self.ports or target.exposed_ports()
 
@@ -218,7 +269,7 @@ class PortWaitStrategy(PollingWaitStrategy):
                 return False
             if self.external and port.protocol == "tcp":
                 host, mapped = target.host(), target.mapped_port(port)
-                if not tcp_reachable(host, mapped, timeout=1.0):
+                if not tcp_reachable(host, mapped, timeout=min(1.0, target.check_time_left())):
                     raise ConnectionError(f"{host}:{mapped} refused or timed out")
         return True
 
@@ -268,32 +319,56 @@ class HttpWaitStrategy(PollingWaitStrategy):
         self.method = method
         self.headers = dict(headers or {})
         self.tls_verify = tls_verify
-        self.request_timeout = _check_seconds("request timeout", request_timeout)
+        self.request_timeout = positive_seconds("request timeout", request_timeout)
 
     def is_ready(self, target: WaitTarget) -> bool:
         host, port = target.host(), target.mapped_port(self.port)
+        timeout = min(self.request_timeout, target.check_time_left())
+        deadline = time.monotonic() + timeout
         conn: http.client.HTTPConnection
         if self.https:
             context = ssl.create_default_context()
             if not self.tls_verify:  # test services use self-signed certificates
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
-            conn = http.client.HTTPSConnection(
-                host, port, timeout=self.request_timeout, context=context
-            )
+            conn = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
         else:
-            conn = http.client.HTTPConnection(host, port, timeout=self.request_timeout)
+            conn = http.client.HTTPConnection(host, port, timeout=timeout)
         try:
             conn.request(self.method, self.path, headers=self.headers)
             response = conn.getresponse()
-            text = response.read().decode(errors="replace")
+            if not self._status(response.status):
+                raise ValueError(f"HTTP {response.status} from {self.path}")
+            if self.body is not None:
+                self._match_body(conn, response, deadline)
         finally:
             conn.close()
-        if not self._status(response.status):
-            raise ValueError(f"HTTP {response.status} from {self.path}")
-        if self.body is not None and not self.body.search(text):
-            raise ValueError(f"body of {self.path} does not match /{self.body.pattern}/")
         return True
+
+    def _match_body(
+        self, conn: http.client.HTTPConnection, response: http.client.HTTPResponse, deadline: float
+    ) -> None:
+        """Read until the body matches, ends, grows past MAX_BODY_BYTES or time is up."""
+        assert self.body is not None
+        data = b""
+        why = "ended"
+        while True:
+            if self.body.search(data.decode(errors="replace")):
+                return
+            left = deadline - time.monotonic()
+            if left <= 0:
+                why = "was still streaming when the check's time was up"
+                break
+            if len(data) >= MAX_BODY_BYTES:
+                why = f"reached {MAX_BODY_BYTES} bytes"
+                break
+            if conn.sock is not None:
+                conn.sock.settimeout(left)
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            data += chunk
+        raise ValueError(f"body of {self.path} does not match /{self.body.pattern}/ (it {why})")
 
     def describe(self) -> str:
         scheme = "https" if self.https else "http"
@@ -374,9 +449,9 @@ class AllOf(PollingWaitStrategy):
         self.strategies = _polling(strategies, "AllOf")
         self._done: set[int] = set()
 
-    def wait_until_ready(self, target: WaitTarget) -> None:
+    def _reset_run_state(self) -> None:
+        self.strategies = [s.fresh() for s in self.strategies]
         self._done = set()
-        super().wait_until_ready(target)
 
     def is_ready(self, target: WaitTarget) -> bool:
         for index, strategy in enumerate(self.strategies):
@@ -399,6 +474,9 @@ class AnyOf(PollingWaitStrategy):
     def __init__(self, *strategies: WaitStrategy) -> None:
         super().__init__()
         self.strategies = _polling(strategies, "AnyOf")
+
+    def _reset_run_state(self) -> None:
+        self.strategies = [s.fresh() for s in self.strategies]
 
     def is_ready(self, target: WaitTarget) -> bool:
         errors = []
