@@ -16,6 +16,7 @@ from dockyard.core import (
     LABEL_SESSION_ID,
     LABEL_VERSION,
     ConfigurationError,
+    ContainerNotRunningError,
     ContainerNotStartedError,
     ContainerStartupError,
     DockerContainer,
@@ -257,3 +258,11 @@ def test_name_conflict_is_a_dockyard_error() -> None:
     first = DockerContainer(REDIS).with_name(name).waiting_for(READY)
     with first, pytest.raises(ContainerStartupError, match="already exists"):
         DockerContainer(REDIS).with_name(name).start()
+
+
+def test_mapped_port_of_a_container_that_died_is_an_error_not_a_stale_port() -> None:
+    with DockerContainer(REDIS).with_exposed_ports(6379).waiting_for(READY) as redis:
+        assert redis.mapped_port(6379) > 0  # now cached
+        redis.get_wrapped_container().kill()
+        with pytest.raises(ContainerNotRunningError, match=r"not running.*exit code"):
+            redis.mapped_port(6379)

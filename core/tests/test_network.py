@@ -102,7 +102,7 @@ def test_parallel_starts_share_one_uncreated_network(docker_client: Any) -> None
         attached = docker_client.networks.get(network.id).attrs["Containers"] or {}
         assert {c.id for c in containers} <= set(attached)
     finally:
-        stop_all(containers)
+        stop_all(*containers)
         network.remove()
 
 

@@ -51,7 +51,7 @@ def test_start_all_starts_in_parallel() -> None:
         # Overlap: every start began before the first one finished.
         assert max(c.began for c in containers) < min(c.ready for c in containers)
     finally:
-        stop_all(containers)
+        stop_all(*containers)
 
 
 def test_start_all_stops_the_others_when_one_fails(docker_client: Any) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dockyard.core import ConfigurationError, PullPolicy, load_config
+from dockyard.core._client import client_environment
 from dockyard.core._config import DEFAULT_RYUK_IMAGE, env_name_for, parse_properties
 
 ALL_ENV = [
@@ -113,3 +114,31 @@ def test_version_matches_pyproject() -> None:
 
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     assert tomllib.loads(pyproject.read_text())["project"]["version"] == __version__
+
+
+def test_an_empty_environment_variable_does_not_hide_the_properties_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".testcontainers.properties").write_text("ryuk.disabled=true\n")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("TESTCONTAINERS_RYUK_DISABLED", "")
+    assert load_config().ryuk_disabled is True
+
+
+def test_tls_settings_reach_docker_py_with_a_configured_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docker
+
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (tmp_path / name).write_text("not a real certificate")
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
+    monkeypatch.setenv("DOCKER_CERT_PATH", str(tmp_path))
+    kwargs = docker.utils.kwargs_from_env(
+        environment=client_environment("tcp://engine.example:2376")
+    )
+    assert kwargs["base_url"] == "tcp://engine.example:2376"
+    tls = kwargs["tls"]
+    assert tls.verify is True
+    assert tls.ca_cert == str(tmp_path / "ca.pem")
+    assert tls.cert == (str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))

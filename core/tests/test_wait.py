@@ -258,7 +258,7 @@ def test_one_strategy_instance_shared_by_containers_ready_at_different_times() -
         assert b"ready-now" in fast.get_logs()[0]
         assert b"ready-now" in slow.get_logs()[0]
     finally:
-        stop_all([fast, slow])
+        stop_all(fast, slow)
 
 
 def test_exec_wait_strategy() -> None:

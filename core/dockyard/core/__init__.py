@@ -10,6 +10,7 @@ from ._config import Config, PullPolicy, load_config
 from ._container import DockerContainer, ExecResult
 from ._errors import (
     ConfigurationError,
+    ContainerNotRunningError,
     ContainerNotStartedError,
     ContainerStartupError,
     DockerUnavailableError,
@@ -60,6 +61,7 @@ __all__ = [
     "CallableWaitStrategy",
     "Config",
     "ConfigurationError",
+    "ContainerNotRunningError",
     "ContainerNotStartedError",
     "ContainerStartupError",
     "DockerContainer",

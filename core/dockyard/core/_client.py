@@ -33,16 +33,25 @@ def create_client(config: Config | None = None) -> DockerClient:
         if cached is not None:
             return cached
         try:
-            if base_url:
-                client = docker.DockerClient(base_url=base_url, timeout=120)
-            else:
-                client = docker.from_env(timeout=120)
+            client = docker.from_env(timeout=120, environment=client_environment(base_url))
             client.ping()
         except docker.errors.DockerException as exc:
             where = base_url or os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
             raise DockerUnavailableError(f"{where}: {exc}") from exc
         _clients[key] = client
         return client
+
+
+def client_environment(docker_host: str | None) -> dict[str, str]:
+    """The environment docker-py reads: ours, with the configured engine as DOCKER_HOST.
+
+    Going through docker-py's own reading keeps DOCKER_TLS_VERIFY and DOCKER_CERT_PATH in
+    force for a host that came from ~/.testcontainers.properties as well as from the env.
+    """
+    environment = dict(os.environ)
+    if docker_host:
+        environment["DOCKER_HOST"] = docker_host
+    return environment
 
 
 def docker_host_url(client: DockerClient, config: Config) -> str:

@@ -99,7 +99,9 @@ class Config:
     def get(self, prop: str, env: str | None = None) -> str | None:
         """Look a setting up: the explicit env name, then TESTCONTAINERS_*, then the file."""
         for name in (env, env_name_for(prop)):
-            if name and name in os.environ:
+            # Set but empty counts as unset (as the Docker CLI treats DOCKER_HOST=""), so
+            # `--test_env=NAME` passthrough of an empty variable cannot hide the file's value.
+            if name and os.environ.get(name):
                 return os.environ[name]
         return self.values.get(prop)
 

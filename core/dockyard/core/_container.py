@@ -20,6 +20,7 @@ from ._client import DockerClient, create_client, docker_host_url
 from ._config import Config, load_config, positive_seconds
 from ._errors import (
     ConfigurationError,
+    ContainerNotRunningError,
     ContainerNotStartedError,
     ContainerStartupError,
     DockyardError,
@@ -547,6 +548,7 @@ class DockerContainer:
         if spec not in self._ports:
             raise PortNotExposedError(str(spec), [str(p) for p in self._ports])
         if spec in self._port_cache:
+            self._require_running(container)
             return self._port_cache[spec]
         deadline = time.monotonic() + PORT_PUBLISH_TIMEOUT
         while True:
@@ -633,6 +635,24 @@ class DockerContainer:
     # ------------------------------------------------------------ diagnostics
     def _tail_logs(self, lines: int = TAIL_LINES) -> str:
         return tail_logs(self._container, lines)
+
+    def _require_running(self, container: Any) -> None:
+        """Mapped ports exist only while the container runs; say so instead of a stale port."""
+        try:
+            container.reload()
+        except docker.errors.NotFound:
+            raise ContainerNotRunningError(
+                f"Container {self.describe()} no longer exists (removed outside Dockyard), so "
+                "it has no mapped ports; start a new container"
+            ) from None
+        status = status_of(container)
+        if status != "running":
+            state = container.attrs.get("State", {})
+            raise ContainerNotRunningError(
+                f"Container {self.describe()} is not running (status {status}, exit code "
+                f"{state.get('ExitCode')}), so its mapped ports are gone; check its logs with "
+                "get_logs() and start a new container"
+            )
 
     def _raise_if_exited(self) -> None:
         """Fail at once, with exit code and logs, if the container stopped while starting."""

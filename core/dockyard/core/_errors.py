@@ -78,6 +78,10 @@ class ContainerNotStartedError(DockyardError):
     """A method that needs a running container was called before start() or after stop()."""
 
 
+class ContainerNotRunningError(ContainerNotStartedError):
+    """The container was started but is no longer running: its mapped ports are gone."""
+
+
 class PortNotExposedError(DockyardError):
     """A port was asked for that the container never exposed."""
 

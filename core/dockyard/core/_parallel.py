@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -25,12 +24,12 @@ def start_all(
             if exc is not None:
                 errors.append(exc)
     if errors:
-        stop_all(containers)
+        stop_all(*containers)
         raise errors[0]
     return list(containers)
 
 
-def stop_all(containers: Sequence[DockerContainer]) -> None:
+def stop_all(*containers: DockerContainer) -> None:
     """Stop every container, continuing past failures, then re-raise the first one."""
     first: BaseException | None = None
     for container in containers:

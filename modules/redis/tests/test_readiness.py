@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -157,7 +158,6 @@ def test_waits_out_loading() -> None:
     assert len(dump.output) == int(size.output) > 0
 
     # 2. Start a server that loads it slowly (~50 µs per key, events processed often).
-    strategy = RedisPingWaitStrategy()
     loader = (
         RedisContainer()
         .with_server_args(
@@ -169,10 +169,17 @@ def test_waits_out_loading() -> None:
             "1024",
         )
         .with_copy_to_container(dump.output, "/tmp/dump.rdb")
-        .waiting_for(strategy)
+        .waiting_for(RedisPingWaitStrategy())
     )
     with loader:
-        assert strategy.loading_polls > 0, "the server never reported LOADING"
+        # Had readiness taken LOADING for ready, these would fail with BusyLoadingError;
+        # had it taken LOADING for fatal, start() would have raised.
         assert loader.get_client().dbsize() == keys
         info = loader.get_client().info("persistence")
         assert info["loading"] == 0
+        logs = b"".join(loader.get_logs()).decode()
+    # ...and there was a loading window to wait out (each wait runs on its own copy of the
+    # strategy, so the server's own account of the load is the witness).
+    loaded = re.search(r"DB loaded from disk: ([0-9.]+) seconds", logs)
+    assert loaded is not None, logs[-2000:]
+    assert float(loaded.group(1)) > 0.3
