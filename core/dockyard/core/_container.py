@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any, NamedTuple, Self
 
 import docker.constants
@@ -32,6 +31,7 @@ from ._host import RESOLVER, publish_address
 from ._images import ImageName, ensure_image, resolve_image_name
 from ._inspect import EXITED_STATES, POLL, TAIL_LINES, published_ports, status_of, tail_logs
 from ._labels import LABEL_HASH, LABEL_REUSE, base_labels, session_labels
+from ._lifecycle import Lifecycle
 from ._logs import LogCallback, LogFollower
 from ._network import Network
 from ._ports import Port, PortLike, parse_port
@@ -106,7 +106,7 @@ def validate_run_kwargs(kwargs: dict[str, Any], api_version: str | None = None) 
         ) from exc
 
 
-class DockerContainer:
+class DockerContainer(Lifecycle):
     """A throwaway container: configure with ``with_*``, then ``start()`` or ``with``.
 
     Extra keyword arguments go to docker-py's ``containers.create`` unchanged.
@@ -497,15 +497,10 @@ class DockerContainer:
             self._followers.clear()
             self._discard()
 
-    def __enter__(self) -> Self:
+    def _bring_up(self) -> Self:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _tear_down(self) -> None:
         self.stop()
 
     # ------------------------------------------------------------------ access

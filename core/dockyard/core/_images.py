@@ -8,7 +8,6 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 import docker.errors
@@ -17,6 +16,7 @@ from ._client import DockerClient, create_client
 from ._config import Config, PullPolicy, load_config
 from ._errors import ConfigurationError, DockyardError, ImageNotFoundError
 from ._labels import session_labels
+from ._lifecycle import Lifecycle
 from ._session import session_id
 
 log = logging.getLogger("dockyard.core.images")
@@ -225,7 +225,7 @@ def build_image(
     return tag
 
 
-class DockerImage:
+class DockerImage(Lifecycle):
     """A locally built image that is removed again when the ``with`` block ends."""
 
     def __init__(
@@ -259,13 +259,8 @@ class DockerImage:
     def __str__(self) -> str:
         return self.tag or ""
 
-    def __enter__(self) -> Self:
+    def _bring_up(self) -> Self:
         return self.build()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _tear_down(self) -> None:
         self.remove()

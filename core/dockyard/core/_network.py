@@ -6,7 +6,6 @@ import contextlib
 import logging
 import threading
 import uuid
-from types import TracebackType
 from typing import Any, Self
 
 import docker.errors
@@ -15,13 +14,14 @@ from ._client import DockerClient, create_client
 from ._config import load_config
 from ._errors import ConfigurationError, ContainerNotStartedError, DockyardError
 from ._labels import session_labels
+from ._lifecycle import Lifecycle
 from ._reaper import ensure_reaper
 from ._session import session_id
 
 log = logging.getLogger("dockyard.core.network")
 
 
-class Network:
+class Network(Lifecycle):
     """A labelled network with a random name, created on ``create()`` or ``with``."""
 
     def __init__(
@@ -105,15 +105,10 @@ class Network:
     def get_wrapped_network(self) -> Any:
         return self._network
 
-    def __enter__(self) -> Self:
+    def _bring_up(self) -> Self:
         return self.create()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def _tear_down(self) -> None:
         self.remove()
 
     def __repr__(self) -> str:
