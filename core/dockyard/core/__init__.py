@@ -6,6 +6,7 @@
 ...     redis.host(), redis.mapped_port(6379)
 """
 
+from ._compat import wait_for_logs
 from ._config import Config, PullPolicy, load_config
 from ._container import DockerContainer, ExecResult
 from ._errors import (
@@ -96,4 +97,5 @@ __all__ = [
     "session_id",
     "start_all",
     "stop_all",
+    "wait_for_logs",
 ]

@@ -205,6 +205,10 @@ class DockerContainer(Lifecycle):
         self._tmpfs[path] = options
         return self
 
+    def with_tmpfs_mount(self, container_path: str, size: str | None = None) -> Self:
+        """testcontainers-python's spelling: a tmpfs at ``container_path``, ``size`` like "64m"."""
+        return self.with_tmpfs(container_path, f"size={size}" if size else "")
+
     def with_network(self, network: Network | str) -> Self:
         if not isinstance(network, Network | str) or not str(
             network.name if isinstance(network, Network) else network
@@ -264,6 +268,8 @@ class DockerContainer(Lifecycle):
             raise ConfigurationError(f"Cannot copy {content}: it does not exist.")
         self._copies.append((content, container_path, mode))
         return self
+
+    with_copy_into_container = with_copy_to_container  # testcontainers-python's name
 
     def with_kwargs(self, **docker_run_kwargs: Any) -> Self:
         validate_run_kwargs({**self._kwargs, **docker_run_kwargs})
@@ -615,6 +621,8 @@ class DockerContainer(Lifecycle):
         container = self._require_started()
         if not container.put_archive("/", archive_for(content, container_path, mode)):
             raise DockyardError(f"Copying to {container_path} in {self.describe()} failed.")
+
+    copy_into_container = copy_to_container  # testcontainers-python's name
 
     def copy_from_container(self, container_path: str, host_path: str | Path) -> Path:
         """Copy a file or directory out of the container; returns the host path written."""
