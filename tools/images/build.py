@@ -349,12 +349,9 @@ def prepare_kafka(context: Path) -> None:
     artifacts = [line.split("#")[0].strip() for line in spec.read_text().splitlines()]
     artifacts = [a for a in artifacts if a]
     pom = generate_pom(artifacts)
-    key = hashlib.sha256(pom.encode()).hexdigest()[:16]
-    cache = HERE / "kafka" / ".jars" / key
-    if not (cache / ".complete").exists():
+
+    def resolve(cache: Path) -> None:
         ensure_host_tool("mvn", "maven")
-        shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir(parents=True)
         (cache / "pom.xml").write_text(pom)
         log(f"resolving {len(artifacts)} Maven artifacts and their runtime dependencies")
         proc = subprocess.run(
@@ -376,15 +373,14 @@ def prepare_kafka(context: Path) -> None:
             missing = sorted(
                 set(re.findall(r"Could not (?:find|transfer) artifact (\S+)", proc.stdout))
             )
-            shutil.rmtree(cache, ignore_errors=True)
             tail = "\n".join(proc.stdout.strip().splitlines()[-15:])
             raise BuildError(
                 f"Maven could not fetch the Kafka jars {', '.join(missing) or ''}\n{tail}"
             )
-        (cache / ".complete").write_text("ok\n")
-        for old in (HERE / "kafka" / ".jars").iterdir():
-            if old.name != key:
-                shutil.rmtree(old, ignore_errors=True)
+
+    cache = cached_fetch(
+        HERE / "kafka" / ".jars", hashlib.sha256(pom.encode()).hexdigest()[:16], resolve
+    )
     libs = context / "libs"
     libs.mkdir()
     jars = sorted((cache / "libs").glob("*.jar"))
@@ -394,6 +390,29 @@ def prepare_kafka(context: Path) -> None:
         f"{len(jars)} jars ({sum(j.stat().st_size for j in jars) / 1e6:.0f} MB) "
         "in the build context"
     )
+
+
+def cached_fetch(root: Path, key: str, fetch: Callable[[Path], None]) -> Path:
+    """``root/key``, filled by ``fetch(directory)`` unless an earlier fetch completed.
+
+    Artifacts from the registries are fetched once per content hash: a failed fetch leaves
+    nothing behind, a completed one replaces the caches of other hashes.
+    """
+    cache = root / key
+    if (cache / ".complete").exists():
+        return cache
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True)
+    try:
+        fetch(cache)
+    except BaseException:
+        shutil.rmtree(cache, ignore_errors=True)
+        raise
+    (cache / ".complete").write_text("ok\n")
+    for old in root.iterdir():
+        if old.name != key:
+            shutil.rmtree(old, ignore_errors=True)
+    return cache
 
 
 def generate_pom(artifacts: list[str]) -> str:
@@ -430,14 +449,11 @@ def generate_pom(artifacts: list[str]) -> str:
 def prepare_client(context: Path) -> None:
     """Downloads the hash-pinned wheels of client/requirements.txt and unpacks them into site/."""
     reqs = HERE / "client" / "requirements.txt"
-    key = hashlib.sha256(reqs.read_bytes()).hexdigest()[:16]
-    cache = HERE / "client" / ".wheels" / key
-    if not (cache / ".complete").exists():
+
+    def download(cache: Path) -> None:
         pip = host_pip()
-        shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir(parents=True)
         log("downloading the client's Python wheels")
-        proc = subprocess.run(
+        run(
             [
                 *pip,
                 "download",
@@ -449,18 +465,13 @@ def prepare_client(context: Path) -> None:
                 "-d",
                 str(cache),
             ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            quiet=True,
+            what=f"pip download of {reqs.read_text().split()[0]}",
         )
-        if proc.returncode != 0:
-            shutil.rmtree(cache, ignore_errors=True)
-            tail = "\n".join(proc.stdout.strip().splitlines()[-10:])
-            raise BuildError(f"pip could not fetch {reqs.read_text().split()[0]}\n{tail}")
-        (cache / ".complete").write_text("ok\n")
-        for old in (HERE / "client" / ".wheels").iterdir():
-            if old.name != key:
-                shutil.rmtree(old, ignore_errors=True)
+
+    cache = cached_fetch(
+        HERE / "client" / ".wheels", hashlib.sha256(reqs.read_bytes()).hexdigest()[:16], download
+    )
     site = context / "site"
     site.mkdir()
     for wheel in sorted(cache.glob("*.whl")):
