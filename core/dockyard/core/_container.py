@@ -94,8 +94,11 @@ def validate_run_kwargs(kwargs: dict[str, Any], api_version: str | None = None) 
             raise ConfigurationError(
                 f"{key}= is not a docker-py create() argument; use {hint} instead."
             )
-    probe = {**kwargs, "image": "validation", "version": api_version}
-    probe["version"] = api_version or docker.constants.DEFAULT_DOCKER_API_VERSION
+    probe = {
+        **kwargs,
+        "image": "validation",
+        "version": api_version or docker.constants.DEFAULT_DOCKER_API_VERSION,
+    }
     try:
         _create_container_args(probe)
     except (TypeError, ValueError, docker.errors.DockerException) as exc:
@@ -210,9 +213,7 @@ class DockerContainer(Lifecycle):
         return self.with_tmpfs(container_path, f"size={size}" if size else "")
 
     def with_network(self, network: Network | str) -> Self:
-        if not isinstance(network, Network | str) or not str(
-            network.name if isinstance(network, Network) else network
-        ):
+        if not isinstance(network, Network | str) or not _network_name(network):
             raise ConfigurationError(f"with_network() needs a Network or a name, got {network!r}.")
         self._networks.append((network, []))
         return self
@@ -543,13 +544,21 @@ class DockerContainer(Lifecycle):
         return list(self._ports)
 
     def mapped_port(self, port: PortLike) -> int:
-        """The host port published for a container port (waits briefly for the engine)."""
+        """The host port published for a container port (waits briefly for the engine).
+
+        Only valid while the container runs: a container that exited or was removed raises
+        ContainerNotRunningError rather than handing out a stale port.
+        """
+        return self._mapped_port(port, check_running=True)
+
+    def _mapped_port(self, port: PortLike, *, check_running: bool) -> int:
         container = self._require_started()
         spec = parse_port(port)
         if spec not in self._ports:
             raise PortNotExposedError(str(spec), [str(p) for p in self._ports])
         if spec in self._port_cache:
-            self._require_running(container)
+            if check_running:
+                self._require_running(container)
             return self._port_cache[spec]
         deadline = time.monotonic() + PORT_PUBLISH_TIMEOUT
         while True:

@@ -27,7 +27,7 @@ import docker.errors
 from ._client import DockerClient, docker_host_url
 from ._config import Config, load_config
 from ._errors import ReaperError
-from ._host import RESOLVER
+from ._host import RESOLVER, publish_address
 from ._images import ensure_image, resolve_image_name
 from ._inspect import (
     GONE_STATES,
@@ -123,8 +123,6 @@ def _connect(client: DockerClient, config: Config, sid: str, host_url: str) -> _
     is closed, so the handshake meets EOF or a refusal after it had logged ``Started!``).
     Such a reaper is force-removed and a fresh one created.
     """
-    from ._host import publish_address  # late import: keeps the host module free of cycles
-
     requested = config.ryuk_image
     image = resolve_image_name(requested, config)
     ensure_image(client, image, config.pull_policy, requested)

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from ._container import DockerContainer, ExecResult
 
 DEFAULT_POLL_INTERVAL = 0.05
-LOG_TAIL_LINES = 50
 # The longest one check may take (within what is left of the startup timeout).
 CHECK_TIMEOUT_CAP = 10.0
 # The most of an HTTP body read for matching.
@@ -64,7 +63,9 @@ class WaitTarget:
         return self.container.host()
 
     def mapped_port(self, port: PortLike) -> int:
-        return self.container.mapped_port(port)
+        # Each polling round starts with check_running(); inspecting again here would double
+        # the engine calls of every poll.
+        return self.container._mapped_port(port, check_running=False)
 
     def exposed_ports(self) -> list[Port]:
         return self.container.exposed_ports()
@@ -399,8 +400,8 @@ class HealthcheckWaitStrategy(PollingWaitStrategy):
     """Ready once Docker reports the image's HEALTHCHECK as healthy."""
 
     def is_ready(self, target: WaitTarget) -> bool:
+        # check_running() reloaded the container at the start of this round.
         wrapped = target.container.get_wrapped_container()
-        wrapped.reload()
         health = wrapped.attrs.get("State", {}).get("Health")
         if not health:
             raise ReadinessAbort(
