@@ -24,3 +24,13 @@ def test_aliases_on_a_network_not_joined_say_which_are() -> None:
 def test_aliases_before_any_network_say_what_to_call_first() -> None:
     with pytest.raises(ConfigurationError, match="with_network"):
         DockerContainer("redis:7").with_network_aliases("api")
+
+
+def test_the_default_alias_is_the_first_or_an_error_saying_how_to_add_one() -> None:
+    container = DockerContainer("redis:7").with_network("front").with_network("back")
+    with pytest.raises(ConfigurationError, match=r"no network alias.*with_network_aliases"):
+        container.network_alias()
+    container.with_network_aliases("cache", network="back").with_network_aliases(
+        "api", network="front"
+    )
+    assert container.network_alias() == "api"

@@ -603,6 +603,17 @@ class DockerContainer(Lifecycle):
                 aliases.extend(a for a in names if a not in aliases)
         return aliases
 
+    def network_alias(self) -> str:
+        """The name peers use for this container by default: its first network alias."""
+        aliases = self.network_aliases()
+        if not aliases:
+            raise ConfigurationError(
+                f"This {type(self).__name__} has no network alias: add one with "
+                "with_network(network).with_network_aliases('name') before start(), or pass "
+                "the alias explicitly."
+            )
+        return aliases[0]
+
     def exec(self, command: str | Sequence[str]) -> ExecResult:
         container = self._require_started()
         result = container.exec_run(_command(command, "command"))

@@ -264,14 +264,7 @@ class PostgresContainer(DockerContainer):
     ) -> str:
         """URL for another container on the same network: network alias and port 5432."""
         if alias is None:
-            aliases = self.network_aliases()
-            if not aliases:
-                raise ConfigurationError(
-                    "this PostgresContainer has no network alias: add one with "
-                    "with_network(network).with_network_aliases('db') before start(), "
-                    "or pass alias= explicitly"
-                )
-            alias = aliases[0]
+            alias = self.network_alias()
         return self._url(driver, alias, self.port, dbname or self.dbname)
 
     def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:

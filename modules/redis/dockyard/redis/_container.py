@@ -117,13 +117,7 @@ class RedisContainer(DockerContainer):
         container without one raises ``ConfigurationError``.
         """
         if alias is None:
-            aliases = self.network_aliases()
-            if not aliases:
-                raise ConfigurationError(
-                    "this Redis container has no network alias: add one with "
-                    ".with_network(network).with_network_aliases('cache') or pass alias="
-                )
-            alias = aliases[0]
+            alias = self.network_alias()
         return self._url(alias, self.port, db)
 
     def _url(self, host: str, port: int, db: int) -> str:
