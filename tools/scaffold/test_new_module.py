@@ -94,8 +94,7 @@ def module_shape(module_dir: Path, name: str) -> set[str]:
 
 def expected_files(name: str) -> set[str]:
     module = {
-        f"modules/{name}/" + path.replace("/NAME/", f"/{name}/")
-        for path in EXPECTED_MODULE_FILES
+        f"modules/{name}/" + path.replace("/NAME/", f"/{name}/") for path in EXPECTED_MODULE_FILES
     }
     return module | {f"docs/modules/{name}.md"}
 
