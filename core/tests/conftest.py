@@ -1,7 +1,7 @@
 """Shared fixtures for dockyard-core's tests.
 
 Integration tests talk to the real engine and the local images (reached through image
-substitution, as in every test run); unit tests use ``FakeClient`` for pure logic.
+substitution, as in every test run); unit tests use ``dockyard.core.testing.FakeEngine``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ CORE_ROOT = Path(__file__).resolve().parent.parent
 if str(CORE_ROOT) not in sys.path:
     sys.path.insert(0, str(CORE_ROOT))
 
+import docker  # noqa: E402
+
 from dockyard.core import LABEL_SESSION_ID, session_id  # noqa: E402
-from dockyard.core._client import create_client  # noqa: E402
 
 DEFAULT_SUBSTITUTIONS = (
     "postgres=dockyard.local/postgres:15,redis=dockyard.local/redis:7,"
@@ -38,7 +39,8 @@ CLIENT = "dockyard.local/client:1"
 
 @pytest.fixture(scope="session")
 def docker_client() -> Any:
-    return create_client()
+    """docker-py itself, for looking at what the tests made (never through Dockyard)."""
+    return docker.from_env()
 
 
 @pytest.fixture
@@ -91,47 +93,6 @@ def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 
 
 def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-class FakeImages:
-    def __init__(self, present: set[str]) -> None:
-        self.present = present
-
-    def get(self, name: str) -> object:
-        import docker.errors
-
-        if name not in self.present:
-            raise docker.errors.ImageNotFound(name)
-        return object()
-
-
-class FakeApi:
-    def __init__(self, images: FakeImages, pull_events: list[dict[str, str]]) -> None:
-        self.images = images
-        self.pull_events = pull_events
-        self.pulls: list[tuple[str, str]] = []
-        self.base_url = "http+docker://localhost"
-
-    def pull(self, repo: str, tag: str, stream: bool, decode: bool) -> Iterator[dict[str, str]]:
-        self.pulls.append((repo, tag))
-        yield from self.pull_events
-        if not any("error" in e for e in self.pull_events):
-            self.images.present.add(f"{repo}:{tag}")
-
-
-class FakeClient:
-    """Just enough of docker-py for the pure logic under unit test."""
-
-    def __init__(
-        self, present: set[str] | None = None, pull_events: list[dict[str, str]] | None = None
-    ) -> None:
-        self.images = FakeImages(set(present or ()))
-        self.api = FakeApi(self.images, pull_events or [{"status": "Pulling", "id": "l1"}])
-
-
-@pytest.fixture
-def fake_client() -> FakeClient:
-    return FakeClient()
 
 
 def spawn_python(code: str, **env: str) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 import docker.errors
 import docker.types
 import pytest
-from conftest import REDIS, container_ids, redis_ping, unique
+from conftest import REDIS, container_ids, redis_ping, unique, wait_until
 
 from dockyard.core import (
     LABEL_LANG,
@@ -18,12 +18,14 @@ from dockyard.core import (
     ConfigurationError,
     ContainerNotRunningError,
     ContainerNotStartedError,
+    ContainerSpec,
     ContainerStartupError,
     DockerContainer,
     LogMessageWaitStrategy,
     Network,
     PortNotExposedError,
     PortNotPublishedError,
+    RunningContainer,
     __version__,
     session_id,
 )
@@ -48,6 +50,26 @@ def test_start_stop_removes_container_and_anonymous_volumes(docker_client: Any) 
     with pytest.raises(docker.errors.NotFound):
         docker_client.volumes.get(volume)
     container.stop()  # stopping twice is harmless
+
+
+def test_start_stop_start_creates_the_same_container_again() -> None:
+    container = (
+        DockerContainer(REDIS)
+        .with_exposed_ports(6379)
+        .with_env("ROUND", "same")
+        .with_copy_to_container(b"copied once", "/etc/dockyard.txt")
+        .waiting_for(READY)
+    )
+    ids = []
+    for _ in range(2):
+        with container:
+            ids.append(container.id)
+            assert redis_ping(container.host(), container.mapped_port(6379))
+            assert container.exec(["cat", "/etc/dockyard.txt"]).output == b"copied once"
+            assert container.exec(["sh", "-c", "echo $ROUND"]).output == b"same\n"
+        assert not container.started
+    assert ids[0] != ids[1]
+    assert len(container.spec.copies) == 1
 
 
 def test_context_manager_ports_and_host() -> None:
@@ -80,9 +102,9 @@ def test_mapped_port_before_start_and_unknown_port() -> None:
 
 
 def test_unpublished_port_waits_briefly_then_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    import dockyard.core._container as container_mod
+    import dockyard.core._running as running_mod
 
-    monkeypatch.setattr(container_mod, "PORT_PUBLISH_TIMEOUT", 0.5)
+    monkeypatch.setattr(running_mod, "PORT_PUBLISH_TIMEOUT", 0.5)
     # network_mode=none: the engine never publishes anything.
     container = DockerContainer(REDIS, network_mode="none").with_exposed_ports(6379)
     started = time.monotonic()
@@ -196,11 +218,10 @@ def test_constructor_rejects_bad_docker_options() -> None:
 
 
 class LateBadOption(DockerContainer):
-    """A module whose _configure() adds an option docker-py does not know."""
+    """A module whose _configure_spec() adds an option docker-py does not know."""
 
-    def _configure(self) -> None:
-        super()._configure()
-        self._kwargs["not_a_docker_option"] = 1
+    def _configure_spec(self, spec: ContainerSpec) -> ContainerSpec:
+        return super()._configure_spec(spec).with_options(not_a_docker_option=1)
 
 
 def test_bad_option_from_a_module_fails_before_anything_is_created(docker_client: Any) -> None:
@@ -218,6 +239,7 @@ def test_container_exiting_before_its_ports_are_published_says_why() -> None:
         DockerContainer(REDIS, network_mode="none")
         .with_exposed_ports(6379)
         .with_command(["sh", "-c", "sleep 1; echo crash-line >&2; exit 4"])
+        .waiting_for(LogMessageWaitStrategy("never printed"))
     )
     started = time.monotonic()
     with pytest.raises(ContainerStartupError, match="exited") as info:
@@ -225,6 +247,21 @@ def test_container_exiting_before_its_ports_are_published_says_why() -> None:
     assert time.monotonic() - started < 4.5  # before PORT_PUBLISH_TIMEOUT ran out
     assert info.value.exit_code == 4
     assert "crash-line" in info.value.logs
+
+
+def test_without_a_wait_strategy_a_container_that_exits_is_still_started() -> None:
+    # testcontainers-python: start() returns; the logs are there, the ports are not.
+    container = (
+        DockerContainer(REDIS)
+        .with_exposed_ports(6379)
+        .with_command(["sh", "-c", "echo all done; exit 0"])
+    )
+    with container:
+        assert container.started
+        assert wait_until(lambda: container.running.exited, 10, 0.05)
+        assert b"all done" in container.get_logs()[0]
+        with pytest.raises(ContainerNotRunningError, match=r"exit code 0"):
+            container.mapped_port(6379)
 
 
 class HookedRedis(DockerContainer):
@@ -238,9 +275,9 @@ class HookedRedis(DockerContainer):
         super()._configure()
         self.with_exposed_ports(6379).with_env("MODULE_SETTING", "on")
 
-    def _on_started(self) -> None:
-        super()._on_started()
-        self.seen_port = self.mapped_port(6379)
+    def _on_started(self, container: RunningContainer) -> None:
+        super()._on_started(container)
+        self.seen_port = container.mapped_port(6379)
 
     def _default_wait_strategy(self) -> LogMessageWaitStrategy:
         return LogMessageWaitStrategy("Ready to accept connections")

@@ -9,7 +9,7 @@ from typing import Any
 
 import docker.errors
 import pytest
-from conftest import REDIS, container_ids, network_ids
+from conftest import REDIS, container_ids, network_ids, spawn_python, wait_until
 
 from dockyard.core import (
     LABEL_SESSION_ID,
@@ -80,6 +80,38 @@ def test_docker_image_builds_labelled_and_is_removed(tmp_path: Path, docker_clie
             assert c.exec(["cat", "/message.txt"]).output == b"built by dockyard"
     with pytest.raises(docker.errors.ImageNotFound):
         docker_client.images.get(str(image))
+
+
+BUILD_IN_CHILD = """
+import os
+from dockyard.core import build_image
+print(build_image(os.environ["BUILD_CONTEXT"]), flush=True)
+"""
+
+
+def test_a_built_image_is_reaped_with_the_session(tmp_path: Path, docker_client: Any) -> None:
+    # build_image starts the session's reaper: a run killed right after still cleans up.
+    sid = f"build-{uuid.uuid4().hex[:8]}"
+    context = write_context(tmp_path / "ctx")
+    child = spawn_python(
+        BUILD_IN_CHILD,
+        TESTCONTAINERS_SESSION_ID=sid,
+        TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT="1s",
+        BUILD_CONTEXT=str(context),
+    )
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    tag = out.strip()
+    assert docker_client.images.get(tag).labels[LABEL_SESSION_ID] == sid
+
+    def gone() -> bool:
+        try:
+            docker_client.images.get(tag)
+        except docker.errors.ImageNotFound:
+            return True
+        return False
+
+    assert wait_until(gone, 30)
 
 
 def test_build_image_with_explicit_tag(tmp_path: Path, docker_client: Any) -> None:

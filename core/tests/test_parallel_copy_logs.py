@@ -15,6 +15,7 @@ from dockyard.core import (
     ContainerStartupError,
     DockerContainer,
     LogMessageWaitStrategy,
+    RunningContainer,
     start_all,
     stop_all,
 )
@@ -64,9 +65,9 @@ def test_start_all_stops_the_others_when_one_fails(docker_client: Any) -> None:
     seen: list[str] = []
     original = good[0]._on_started
 
-    def remember() -> None:
-        seen.append(good[0].id)
-        original()
+    def remember(container: RunningContainer) -> None:
+        seen.append(container.id)
+        original(container)
 
     good[0]._on_started = remember  # type: ignore[method-assign]
     with pytest.raises(ContainerStartupError) as info:

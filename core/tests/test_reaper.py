@@ -20,12 +20,12 @@ from dockyard.core._reaper import filter_line, reaper_name
 CHILD = """
 import json, sys, time
 from dockyard.core import DockerContainer, LogMessageWaitStrategy, Network
-from dockyard.core._reaper import reaper_container_id
+from dockyard.core import current_session
 network = Network().create()
 container = (DockerContainer("redis:7").with_network(network)
              .waiting_for(LogMessageWaitStrategy("Ready to accept")).start())
 print(json.dumps({"container": container.id, "network": network.id,
-                  "reaper": reaper_container_id()}), flush=True)
+                  "reaper": current_session().reaper.container_id}), flush=True)
 time.sleep(300)
 """
 
@@ -39,6 +39,12 @@ def start_child(sid: str, **env: str) -> tuple[Any, dict[str, str]]:
         child.kill()
         raise AssertionError(f"child failed: {child.stderr.read()}")
     return child, json.loads(line)
+
+
+def kill(child: Any) -> None:
+    """SIGKILL, then collect the pipes (closing them)."""
+    child.send_signal(signal.SIGKILL)
+    child.communicate()
 
 
 def exists(getter: Any, ident: str) -> bool:
@@ -70,8 +76,7 @@ def test_killed_process_leaves_nothing_behind(docker_client: Any) -> None:
         assert exists(docker_client.containers.get, ids["container"])
         assert exists(docker_client.networks.get, ids["network"])
     finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
+        kill(child)
     assert wait_until(lambda: not exists(docker_client.containers.get, ids["container"]), 30)
     assert wait_until(lambda: not exists(docker_client.networks.get, ids["network"]), 30)
 
@@ -94,8 +99,7 @@ def test_processes_of_one_session_share_one_reaper(docker_client: Any) -> None:
         assert len(container_ids(docker_client, name=reaper_name(sid))) == 1
     finally:
         for child in children:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
+            kill(child)
     remaining = {r["container"] for r in results}
 
     def all_gone() -> bool:
@@ -107,10 +111,9 @@ def test_processes_of_one_session_share_one_reaper(docker_client: Any) -> None:
 def test_reaper_disabled_is_honoured(docker_client: Any) -> None:
     sid = f"reaper-off-{uuid.uuid4().hex[:8]}"
     code = """
-from dockyard.core import DockerContainer, LogMessageWaitStrategy
-from dockyard.core._reaper import reaper_container_id
+from dockyard.core import DockerContainer, LogMessageWaitStrategy, current_session
 with DockerContainer("redis:7").waiting_for(LogMessageWaitStrategy("Ready")):
-    print(reaper_container_id(), flush=True)
+    print(current_session().reaper, flush=True)
 """
     child = spawn_python(code, TESTCONTAINERS_SESSION_ID=sid, TESTCONTAINERS_RYUK_DISABLED="true")
     out, err = child.communicate(timeout=60)
@@ -133,12 +136,11 @@ def test_reaper_starts_lazily_on_first_creation(docker_client: Any) -> None:
     sid = f"reaper-lazy-{uuid.uuid4().hex[:8]}"
     code = """
 import subprocess, sys
-from dockyard.core import DockerContainer, Network
-from dockyard.core._reaper import reaper_container_id, reaper_name
+from dockyard.core import DockerContainer, Network, current_session
 DockerContainer("redis:7").with_exposed_ports(6379)  # building a spec creates nothing
-print(reaper_container_id(), flush=True)
+print(current_session().reaper, flush=True)
 with Network():
-    print(reaper_container_id() is not None, flush=True)
+    print(current_session().reaper.container_id is not None, flush=True)
 """
     child = spawn_python(
         code, TESTCONTAINERS_SESSION_ID=sid, TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT="1s"
@@ -149,10 +151,10 @@ with Network():
 
 
 JOIN = """
-from dockyard.core._client import create_client
-from dockyard.core._reaper import ensure_reaper, reaper_container_id
-ensure_reaper(create_client())
-print(reaper_container_id(), flush=True)
+from dockyard.core import current_session
+session = current_session()
+session.ensure_reaper()
+print(session.reaper.container_id, flush=True)
 """
 
 

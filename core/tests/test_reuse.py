@@ -21,7 +21,7 @@ from dockyard.core import (
     resolve_image_name,
 )
 from dockyard.core._labels import base_labels
-from dockyard.core._reuse import config_hash, reuse_name
+from dockyard.core._reuse import reuse_name
 
 READY = LogMessageWaitStrategy("Ready to accept connections")
 
@@ -112,7 +112,7 @@ def test_half_built_container_is_waited_for_not_started(
 ) -> None:
     monkeypatch.setenv("TESTCONTAINERS_REUSE_ENABLE", "true")
     wanted = reusable(token)
-    digest = config_hash(wanted._reuse_spec(resolve_image_name(REDIS)))
+    digest = wanted.resolved_spec().config_hash(resolve_image_name(REDIS))
     # What another process leaves while it still attaches networks and files: 'created'.
     half_built = docker_client.containers.create(
         resolve_image_name(REDIS),

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dockyard.core import ConfigurationError, PullPolicy, load_config
-from dockyard.core._client import client_environment
 from dockyard.core._config import DEFAULT_RYUK_IMAGE, env_name_for, parse_properties
+from dockyard.core._engine import client_environment
 
 ALL_ENV = [
     "TESTCONTAINERS_RYUK_DISABLED",

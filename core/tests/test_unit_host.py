@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -74,16 +74,14 @@ def test_inside_container_with_engine_beside_us_is_localhost(
     monkeypatch.setattr(host_mod, "running_in_container", lambda: True)
     # This machine: /.dockerenv exists, yet dockerd runs in the same network namespace; its
     # bridge IPAM reports only a subnet, whose first address is a local one (checked by bind).
-    resolver = HostResolver()
-    client = _GatewayClient(ipam=[{"Subnet": "127.0.0.0/8"}])
-    decision = resolver.decision(client, "unix:///var/run/docker.sock", None)
+    engine = _GatewayEngine(ipam=[{"Subnet": "127.0.0.0/8"}])
+    decision = HostResolver(engine, None).decision()  # type: ignore[arg-type]
     assert decision.host == "localhost" and decision.is_loopback
-    assert engine_is_local(client)
-    undecided = HostResolver().decision(
-        _GatewayClient(ipam=[{"Subnet": "198.51.100.0/24"}]), "unix:///x.sock", None
-    )
+    assert engine_is_local(engine)  # type: ignore[arg-type]
+    elsewhere = _GatewayEngine(ipam=[{"Subnet": "198.51.100.0/24"}], url="unix:///x.sock")
+    undecided = HostResolver(elsewhere, None).decision()  # type: ignore[arg-type]
     assert undecided.host is None and undecided.candidates[0] == "localhost"
-    assert not engine_is_local(_GatewayClient(ipam=[{"Subnet": "198.51.100.0/24"}]))
+    assert not engine_is_local(elsewhere)  # type: ignore[arg-type]
 
 
 def test_inside_container_without_engine_network_must_probe() -> None:
@@ -132,52 +130,44 @@ def listening_port() -> Iterator[int]:
         yield server.getsockname()[1]
 
 
-class _Net:
-    def __init__(self, ipam: list[dict[str, str]]) -> None:
-        self.attrs = {"IPAM": {"Config": ipam}}
-
-
-class _Networks:
-    def __init__(self, ipam: list[dict[str, str]]) -> None:
-        self.ipam = ipam
-
-    def get(self, name: str) -> _Net:
-        return _Net(self.ipam)
-
-
-class _Me:
-    attrs: ClassVar[dict[str, Any]] = {
-        "NetworkSettings": {
-            "Gateway": "198.51.100.1",
-            "Networks": {
-                "bridge": {"Gateway": "198.51.100.1"},
-                "other": {"Gateway": "203.0.113.1"},
-            },
-        }
+ME: dict[str, Any] = {
+    "NetworkSettings": {
+        "Gateway": "198.51.100.1",
+        "Networks": {
+            "bridge": {"Gateway": "198.51.100.1"},
+            "other": {"Gateway": "203.0.113.1"},
+        },
     }
+}
 
 
-class _Containers:
-    def __init__(self, me: object | None) -> None:
+class _GatewayEngine:
+    """The two requests host detection makes: the bridge network, and our own container."""
+
+    def __init__(
+        self,
+        ipam: list[dict[str, str]] | None = None,
+        me: dict[str, Any] | None = None,
+        url: str = "unix:///var/run/docker.sock",
+    ) -> None:
+        self.ipam = [{"Subnet": "192.0.2.0/24", "Gateway": "192.0.2.1"}] if ipam is None else ipam
         self.me = me
+        self.url = url
 
-    def get(self, name: str) -> object:
+    def inspect_network(self, name: str) -> dict[str, Any]:
+        return {"IPAM": {"Config": self.ipam}}
+
+    def inspect_container(self, name: str) -> dict[str, Any]:
         if self.me is None:
             raise LookupError(name)
         return self.me
 
 
-class _GatewayClient:
-    def __init__(self, ipam: list[dict[str, str]] | None = None, me: object | None = None) -> None:
-        default = [{"Subnet": "192.0.2.0/24", "Gateway": "192.0.2.1"}]
-        self.networks = _Networks(default if ipam is None else ipam)
-        self.containers = _Containers(me)
-
-
 def test_engine_gateways_come_from_the_engine() -> None:
-    assert engine_gateways(_GatewayClient()) == ["192.0.2.1"]
+    assert engine_gateways(_GatewayEngine()) == ["192.0.2.1"]  # type: ignore[arg-type]
     # Our own container's NetworkSettings.Gateway and per-network gateways, no duplicates.
-    assert engine_gateways(_GatewayClient(ipam=[{"Subnet": "10.9.0.0/16"}], me=_Me())) == [
+    mine = _GatewayEngine(ipam=[{"Subnet": "10.9.0.0/16"}], me=ME)
+    assert engine_gateways(mine) == [  # type: ignore[arg-type]
         "198.51.100.1",
         "203.0.113.1",
     ]
@@ -190,7 +180,7 @@ def test_probe_picks_reachable_candidate_and_caches(
 
     monkeypatch.setattr(host_mod, "running_in_container", lambda: True)
     # 192.0.2.1 (TEST-NET, engine-reported by the fake) is not local: probing is needed.
-    resolver = HostResolver()
+    resolver = HostResolver(_GatewayEngine(), None)  # type: ignore[arg-type]
     probes: list[str] = []
     real = host_mod.tcp_reachable
 
@@ -199,8 +189,7 @@ def test_probe_picks_reachable_candidate_and_caches(
         return real(host, port, timeout)
 
     monkeypatch.setattr(host_mod, "tcp_reachable", spy)
-    url = "unix:///var/run/docker.sock"
-    assert resolver.resolve(_GatewayClient(), url, None, listening_port) == "localhost"
+    assert resolver.resolve(listening_port) == "localhost"
     assert probes == ["localhost"]  # stops at the first reachable candidate
-    assert resolver.resolve(_GatewayClient(), url, None, listening_port) == "localhost"
+    assert resolver.resolve(listening_port) == "localhost"
     assert probes == ["localhost"]  # cached for the session

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FakeClient
 
-from dockyard.core import ConfigurationError, ImageNotFoundError, PullPolicy
-from dockyard.core._images import ImageName, ensure_image, parse_substitutions, substitute_image
+from dockyard.core import ConfigurationError, ImageNotFoundError, PullPolicy, Session
+from dockyard.core._image_names import ImageName, parse_substitutions, substitute_image
+from dockyard.core._images import ensure_image
+from dockyard.core.testing import FakeEngine
 
 SUBS = (
     "postgres=dockyard.local/postgres:15,redis=dockyard.local/redis:7,"
@@ -54,30 +55,46 @@ def test_image_name_parsing() -> None:
         ImageName.parse("bad name")
 
 
+def session_of(engine: FakeEngine) -> Session:
+    return Session(engine, "unit")
+
+
 def test_policy_never_with_missing_image_raises_with_advice() -> None:
-    client = FakeClient()
+    engine = FakeEngine()
     with pytest.raises(ImageNotFoundError, match="DOCKYARD_IMAGE_SUBSTITUTIONS") as info:
-        ensure_image(client, "x/y:1", PullPolicy.NEVER, "upstream/y:1")
+        ensure_image(session_of(engine), "x/y:1", PullPolicy.NEVER, "upstream/y:1")
     assert "upstream/y:1" in str(info.value)
-    assert client.api.pulls == []
+    assert "TESTCONTAINERS_PULL_POLICY=missing" in str(info.value)
+    assert engine.calls("pull_image") == 0
 
 
 def test_policy_missing_pulls_only_when_absent(capsys: pytest.CaptureFixture[str]) -> None:
-    client = FakeClient(present={"here:1"})
-    ensure_image(client, "here:1", PullPolicy.MISSING)
-    assert client.api.pulls == []
-    ensure_image(client, "there:2", PullPolicy.MISSING)
-    assert client.api.pulls == [("there", "2")]
+    engine = FakeEngine(images={"here:1"})
+    session = session_of(engine)
+    ensure_image(session, "here:1", PullPolicy.MISSING)
+    assert engine.calls("pull_image") == 0
+    ensure_image(session, "there:2", PullPolicy.MISSING)
+    assert ("pull_image", "there:2") in engine.requests
     assert "l1: Pulling" in capsys.readouterr().err  # visible progress per layer
 
 
+def test_a_present_image_is_asked_about_once_per_session() -> None:
+    engine = FakeEngine(images={"here:1"})
+    session = session_of(engine)
+    for _ in range(3):
+        ensure_image(session, "here:1", PullPolicy.MISSING)
+    assert engine.calls("image_present") == 1
+
+
 def test_policy_always_pulls_even_when_present() -> None:
-    client = FakeClient(present={"here:1"})
-    ensure_image(client, "here:1", PullPolicy.ALWAYS)
-    assert client.api.pulls == [("here", "1")]
+    engine = FakeEngine(images={"here:1"})
+    ensure_image(session_of(engine), "here:1", PullPolicy.ALWAYS)
+    assert ("pull_image", "here:1") in engine.requests
 
 
-def test_failed_pull_is_image_not_found() -> None:
-    client = FakeClient(pull_events=[{"error": "pull access denied"}])
-    with pytest.raises(ImageNotFoundError, match="pull access denied"):
-        ensure_image(client, "nope:1", PullPolicy.MISSING)
+def test_failed_pull_is_image_not_found_and_never_suggests_the_policy_in_force() -> None:
+    engine = FakeEngine()
+    engine.pull_events = [{"error": "pull access denied"}]
+    with pytest.raises(ImageNotFoundError, match="pull access denied") as info:
+        ensure_image(session_of(engine), "nope:1", PullPolicy.MISSING)
+    assert "PULL_POLICY=missing" not in str(info.value)

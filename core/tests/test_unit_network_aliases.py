@@ -21,9 +21,32 @@ def test_aliases_on_a_network_not_joined_say_which_are() -> None:
         container.with_network_aliases("api", network="elsewhere")
 
 
-def test_aliases_before_any_network_say_what_to_call_first() -> None:
+def test_aliases_before_the_network_go_to_the_next_network_added() -> None:
+    # testcontainers-python accepts them in either order.
+    container = DockerContainer("redis:7").with_network_aliases("api", "web")
+    container.with_network("front").with_network("back")
+    assert container.network_aliases("front") == ["api", "web"]
+    assert container.network_aliases("back") == []
+
+
+def test_aliases_without_any_network_fail_before_anything_is_created() -> None:
+    container = DockerContainer("redis:7").with_network_aliases("api")
     with pytest.raises(ConfigurationError, match="with_network"):
-        DockerContainer("redis:7").with_network_aliases("api")
+        container.resolved_spec().check_complete()
+
+
+@pytest.mark.parametrize(
+    "alias", ["my cache", "cache;rm -rf/$x", "-cache", "cache-", "a..b", "x" * 64, "", "ca_che"]
+)
+def test_aliases_must_be_rfc_1123_host_names(alias: str) -> None:
+    with pytest.raises(ConfigurationError, match="host name"):
+        DockerContainer("redis:7").with_network("front").with_network_aliases(alias)
+
+
+@pytest.mark.parametrize("alias", ["cache", "db-primary", "a.b.c", "x" * 63, "1st"])
+def test_valid_host_names_are_accepted(alias: str) -> None:
+    container = DockerContainer("redis:7").with_network("front").with_network_aliases(alias)
+    assert container.network_aliases() == [alias]
 
 
 def test_the_default_alias_is_the_first_or_an_error_saying_how_to_add_one() -> None:

@@ -1,43 +1,45 @@
-"""The reaper's per-process connection bookkeeping (pure logic, no engine)."""
+"""The reaper connection's bookkeeping and watching (no engine: the connect is stubbed)."""
 
 from __future__ import annotations
 
-import os
 import socket
+import time
 
 import pytest
-from conftest import FakeClient
+from conftest import wait_until
 
-import dockyard.core._reaper as reaper_mod
-from dockyard.core import session_id
-from dockyard.core._client import docker_host_url
-from dockyard.core._config import Config
+from dockyard.core import Session
+from dockyard.core._reaper import Reaper
+from dockyard.core.testing import FakeEngine
 
 
-def test_a_dead_connection_is_closed_before_reconnecting(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_dead_connection_is_replaced_at_once_by_the_watcher(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("TESTCONTAINERS_RYUK_DISABLED", raising=False)
-    monkeypatch.setattr(reaper_mod, "_connections", {})
-    client, config = FakeClient(), Config({})
-    dead, peer = socket.socketpair()
-    peer.close()  # the reaper went away
-    key = (os.getpid(), session_id(), docker_host_url(client, config))
-    reaper_mod._connections[key] = reaper_mod._Connection(dead, "old-reaper")
-    fresh, fresh_peer = socket.socketpair()
-    calls: list[str] = []
+    peers: list[socket.socket] = []
+    made: list[socket.socket] = []
 
-    def connect(*args: object) -> reaper_mod._Connection:
-        calls.append("connect")
-        return reaper_mod._Connection(fresh, "new-reaper")
+    def connect(self: Reaper) -> tuple[socket.socket, str]:
+        ours, theirs = socket.socketpair()
+        made.append(ours)
+        peers.append(theirs)
+        return ours, f"reaper-{len(made)}"
 
-    monkeypatch.setattr(reaper_mod, "_connect", connect)
+    monkeypatch.setattr(Reaper, "_connect", connect)
+    reaper = Reaper(Session(FakeEngine(), "unit-reaper"))
     try:
-        reaper_mod.ensure_reaper(client, config)
-        assert calls == ["connect"]
-        assert dead.fileno() == -1  # closed, not leaked
-        assert reaper_mod.reaper_container_id() == "new-reaper"
-        reaper_mod.ensure_reaper(client, config)  # alive: kept
-        assert calls == ["connect"]
+        reaper.ensure()
+        assert reaper.container_id == "reaper-1"
+        reaper.ensure()  # alive: kept
+        assert len(made) == 1
+        started = time.monotonic()
+        peers[0].close()  # the reaper went away
+        assert wait_until(lambda: reaper.container_id == "reaper-2", 5, 0.01)
+        assert time.monotonic() - started < 2  # the issue's bound
+        assert made[0].fileno() == -1  # the dead socket was closed, not leaked
+        assert reaper.reconnects == 1
     finally:
-        dead.close()
-        fresh.close()
-        fresh_peer.close()
+        reaper.close()
+        for sock in made + peers:
+            sock.close()

@@ -63,6 +63,20 @@ def test_log_times_not_reached_times_out() -> None:
     assert "once" in info.value.logs
 
 
+def test_the_timeout_message_names_the_timeout_that_was_set() -> None:
+    container = (
+        DockerContainer(REDIS)
+        .with_command(sh("exec sleep 60"))
+        .waiting_for(LogMessageWaitStrategy("never"))
+        .with_startup_timeout(2)
+    )
+    with pytest.raises(StartupTimeoutError, match=r"not ready within 2s"):
+        container.start()
+    strategy = ExecWaitStrategy(["false"]).with_startup_timeout(1.5)
+    with pytest.raises(TimeoutError, match=r"not ready within 1.5s"):  # also a TimeoutError
+        DockerContainer(REDIS).waiting_for(strategy).start()
+
+
 def test_startup_timeout_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCKYARD_STARTUP_TIMEOUT", "1")
     started = time.monotonic()

@@ -167,7 +167,7 @@ def test_rendered_content(root: Path) -> None:
     container = (module / "dockyard/nats/_container.py").read_text()
     assert 'DEFAULT_IMAGE = "nats:2.10"' in container
     assert "DEFAULT_PORT = 4222" in container
-    assert "class NATSContainer(DockerContainer):" in container
+    assert "class NATSContainer(ServiceContainer):" in container
     assert 'return f"{self.host()}:{self.mapped_port(self.port)}"' in container
     wait = (module / "dockyard/nats/_wait.py").read_text()
     assert "class NATSWaitStrategy(PollingWaitStrategy):" in wait

@@ -6,24 +6,31 @@
 ...     redis.host(), redis.mapped_port(6379)
 """
 
+from ._build import DockerImage, ImageBuildError, build_image
 from ._compat import wait_for_logs
 from ._config import Config, PullPolicy, load_config
-from ._container import DockerContainer, ExecResult
+from ._container import DockerContainer
+from ._engine import Engine, ExecOutput, LogStream
 from ._errors import (
     ConfigurationError,
+    ConflictError,
     ContainerNotRunningError,
     ContainerNotStartedError,
     ContainerStartupError,
     DockerUnavailableError,
     DockyardError,
+    EngineError,
+    HookError,
     ImageNotFoundError,
+    NotFoundError,
     PortNotExposedError,
     PortNotPublishedError,
     ReadinessAbort,
     ReaperError,
     StartupTimeoutError,
 )
-from ._images import DockerImage, ImageBuildError, build_image, resolve_image_name
+from ._exec import ExecConfig, ExecResult
+from ._images import resolve_image_name
 from ._labels import (
     LABEL_BASE,
     LABEL_HASH,
@@ -35,7 +42,10 @@ from ._logs import LogFollower
 from ._network import Network
 from ._parallel import start_all, stop_all
 from ._ports import Port, parse_port
-from ._session import session_id
+from ._running import RunningContainer
+from ._service import ServiceContainer
+from ._session import Session, current_session, session_id
+from ._spec import ContainerSpec, FileCopy, NetworkAttachment, PortBinding, VolumeMount
 from ._version import __version__
 from ._wait import (
     AllOf,
@@ -45,6 +55,7 @@ from ._wait import (
     HealthcheckWaitStrategy,
     HttpWaitStrategy,
     LogMessageWaitStrategy,
+    NotReady,
     PollingWaitStrategy,
     PortWaitStrategy,
     WaitStrategy,
@@ -62,35 +73,53 @@ __all__ = [
     "CallableWaitStrategy",
     "Config",
     "ConfigurationError",
+    "ConflictError",
     "ContainerNotRunningError",
     "ContainerNotStartedError",
+    "ContainerSpec",
     "ContainerStartupError",
     "DockerContainer",
     "DockerImage",
     "DockerUnavailableError",
     "DockyardError",
+    "Engine",
+    "EngineError",
+    "ExecConfig",
+    "ExecOutput",
     "ExecResult",
     "ExecWaitStrategy",
+    "FileCopy",
     "HealthcheckWaitStrategy",
+    "HookError",
     "HttpWaitStrategy",
     "ImageBuildError",
     "ImageNotFoundError",
     "LogFollower",
     "LogMessageWaitStrategy",
+    "LogStream",
     "Network",
+    "NetworkAttachment",
+    "NotFoundError",
+    "NotReady",
     "PollingWaitStrategy",
     "Port",
+    "PortBinding",
     "PortNotExposedError",
     "PortNotPublishedError",
     "PortWaitStrategy",
     "PullPolicy",
     "ReadinessAbort",
     "ReaperError",
+    "RunningContainer",
+    "ServiceContainer",
+    "Session",
     "StartupTimeoutError",
+    "VolumeMount",
     "WaitStrategy",
     "WaitTarget",
     "__version__",
     "build_image",
+    "current_session",
     "load_config",
     "parse_port",
     "resolve_image_name",

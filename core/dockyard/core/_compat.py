@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ._wait import CallableWaitStrategy, LogMessageWaitStrategy, PollingWaitStrategy, WaitTarget
+from ._running import Readiness
+from ._wait import CallableWaitStrategy, LogMessageWaitStrategy, PollingWaitStrategy
 
 if TYPE_CHECKING:
     from ._container import DockerContainer
@@ -37,8 +38,7 @@ def wait_for_logs(
         matches = predicate
 
         def logs_match(target: DockerContainer) -> bool:
-            stdout, stderr = target.get_logs()
-            return bool(matches((stdout + stderr).decode(errors="replace")))
+            return bool(matches(target.running.logs()))
 
         strategy = CallableWaitStrategy(logs_match)
     else:
@@ -46,5 +46,5 @@ def wait_for_logs(
     if interval is not None:
         strategy.with_poll_interval(interval)
     began = time.monotonic()
-    strategy.wait_until_ready(WaitTarget(container, timeout))
+    strategy.wait_until_ready(Readiness(container.running, timeout))
     return time.monotonic() - began

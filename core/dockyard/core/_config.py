@@ -1,14 +1,16 @@
 """Configuration from the environment and ~/.testcontainers.properties.
 
-Read on every use, never frozen at import: tests set an environment variable and
-expect the next container to honour it. Environment variables win over the
-properties file, following Testcontainers: property ``a.b.c`` is also read from
-``TESTCONTAINERS_A_B_C``.
+Never frozen at import: tests set an environment variable and expect the next container
+to honour it. Environment variables are looked up when a setting is read; the properties
+file is parsed again only when it changed (its size or modification time), so readiness
+polls and host lookups never re-read it. Environment variables win over the properties
+file, following Testcontainers: property ``a.b.c`` is also read from ``TESTCONTAINERS_A_B_C``.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -49,14 +51,38 @@ def parse_properties(text: str) -> dict[str, str]:
     return result
 
 
+_cache_lock = threading.Lock()
+_cache: dict[Path, tuple[tuple[int, int], dict[str, str]]] = {}
+
+
 def read_properties() -> dict[str, str]:
+    """The properties file's settings, parsed again only when the file changed."""
     path = properties_path()
     try:
-        return parse_properties(path.read_text(encoding="utf-8"))
+        stat = path.stat()
     except FileNotFoundError:
         return {}
     except OSError as exc:
         raise ConfigurationError(f"Cannot read {path}: {exc}. Fix or remove the file.") from exc
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    with _cache_lock:
+        cached = _cache.get(path)
+        if cached is not None and cached[0] == stamp:
+            return dict(cached[1])
+    try:
+        values = parse_properties(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 "
+            "or remove the offending characters."
+        ) from exc
+    except OSError as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc}. Fix or remove the file.") from exc
+    with _cache_lock:
+        _cache[path] = (stamp, values)
+    return dict(values)
 
 
 def env_name_for(prop: str) -> str:
@@ -124,6 +150,10 @@ class Config:
     @property
     def ryuk_disabled(self) -> bool:
         return self._flag("ryuk.disabled")
+
+    @property
+    def ryuk_privileged(self) -> bool:
+        return self._flag("ryuk.container.privileged")
 
     @property
     def ryuk_image(self) -> str:

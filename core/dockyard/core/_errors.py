@@ -7,9 +7,8 @@ usually a developer looking at a red test, not at this code.
 from __future__ import annotations
 
 ENGINE_HINT = (
-    "Start a Docker engine (in this repository: `bash tools/bootstrap/engine.sh`, or run "
-    "`dockerd` as root) or point DOCKER_HOST / `docker.host` in ~/.testcontainers.properties "
-    "at a running one."
+    "Start a Docker engine (`dockerd` as root, or your desktop's Docker) or point DOCKER_HOST "
+    "(or `docker.host` in ~/.testcontainers.properties) at a running one."
 )
 
 
@@ -24,6 +23,13 @@ class ConfigurationError(DockyardError, ValueError):
     """
 
 
+class HookError(ConfigurationError, TypeError):
+    """A container subclass defines a hook with the wrong name or signature.
+
+    Raised when the class is defined, so a misspelt hook cannot be silently ignored.
+    """
+
+
 class DockerUnavailableError(DockyardError):
     """The Docker engine cannot be reached."""
 
@@ -32,18 +38,38 @@ class DockerUnavailableError(DockyardError):
         self.detail = detail
 
 
+class EngineError(DockyardError):
+    """The engine refused a request; ``status_code`` and ``explanation`` are the engine's."""
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, explanation: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.explanation = explanation
+
+
+class NotFoundError(EngineError):
+    """The container, network or image the request named does not exist (any more)."""
+
+
+class ConflictError(EngineError):
+    """The engine refused because of a conflict: a name in use, a container being removed."""
+
+
 class ImageNotFoundError(DockyardError):
     """The image is not present and may not (or could not) be pulled."""
 
-    def __init__(self, image: str, reason: str, requested: str | None = None) -> None:
+    def __init__(
+        self, image: str, reason: str, requested: str | None = None, *, hint: str | None = None
+    ) -> None:
         via = f" (requested as {requested!r})" if requested and requested != image else ""
-        super().__init__(
-            f"Image {image!r}{via} is not available: {reason}. Build it locally "
-            "(e.g. `python tools/images/build.py`), or map the name to a local image with "
-            "DOCKYARD_IMAGE_SUBSTITUTIONS='name=local/name:tag' (or "
-            "`dockyard.image.substitutions` in ~/.testcontainers.properties), or allow pulling "
-            "with TESTCONTAINERS_PULL_POLICY=missing."
+        advice = hint or (
+            "Pull or build it (`docker pull`, `docker build -t`), or map the name to an image "
+            "you have with DOCKYARD_IMAGE_SUBSTITUTIONS='name=local/name:tag' (or "
+            "`dockyard.image.substitutions` in ~/.testcontainers.properties)."
         )
+        super().__init__(f"Image {image!r}{via} is not available: {reason}. {advice}")
         self.image = image
         self.requested = requested
 
@@ -70,8 +96,11 @@ class ContainerStartupError(DockyardError):
         self.container_id = container_id
 
 
-class StartupTimeoutError(ContainerStartupError):
-    """The container kept running but never became ready within its startup timeout."""
+class StartupTimeoutError(ContainerStartupError, TimeoutError):
+    """The container kept running but never became ready within its startup timeout.
+
+    Also a ``TimeoutError``, as testcontainers-python's waits raise one.
+    """
 
 
 class ContainerNotStartedError(DockyardError):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import socket
 import threading
 from collections.abc import Callable, Sequence
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ._client import DockerClient
+from ._engine import Engine
 
 log = logging.getLogger("dockyard.core.host")
 
@@ -100,25 +99,25 @@ def address_is_local(address: str) -> bool:
         return False
 
 
-def _bridge_ipam(client: DockerClient) -> list[dict[str, str]]:
+def _bridge_ipam(engine: Engine) -> list[dict[str, str]]:
     try:
-        configs = client.networks.get("bridge").attrs.get("IPAM", {}).get("Config") or []
+        configs = engine.inspect_network("bridge").get("IPAM", {}).get("Config") or []
         return [dict(c) for c in configs]
     except Exception as exc:  # the bridge may be absent; host resolution must not fail on it
         log.debug("no bridge network: %s", exc)
         return []
 
 
-def engine_gateways(client: DockerClient) -> list[str]:
+def engine_gateways(engine: Engine) -> list[str]:
     """Gateways the engine itself reports: the default bridge's, and our own container's
     (``NetworkSettings.Gateway`` and each network's) when we are one of its containers."""
     result: list[str] = []
-    for cfg in _bridge_ipam(client):
+    for cfg in _bridge_ipam(engine):
         if cfg.get("Gateway"):
             result.append(str(cfg["Gateway"]))
     try:
-        me = client.containers.get(socket.gethostname())
-        settings = me.attrs.get("NetworkSettings", {}) or {}
+        me = engine.inspect_container(socket.gethostname())
+        settings = me.get("NetworkSettings", {}) or {}
         gateways = [settings.get("Gateway")]
         gateways += [net.get("Gateway") for net in (settings.get("Networks") or {}).values()]
         result.extend(str(g) for g in gateways if g)
@@ -127,12 +126,12 @@ def engine_gateways(client: DockerClient) -> list[str]:
     return list(dict.fromkeys(result))
 
 
-def bridge_addresses(client: DockerClient) -> list[str]:
+def bridge_addresses(engine: Engine) -> list[str]:
     """Where the engine's bridge lives: its reported gateways, else the first address of
     each bridge subnet (what the engine gives its bridge when the IPAM config omits it).
     Only ever tested with bind(), never connected to."""
     result: list[str] = []
-    for cfg in _bridge_ipam(client):
+    for cfg in _bridge_ipam(engine):
         if cfg.get("Gateway"):
             result.append(str(cfg["Gateway"]))
         elif cfg.get("Subnet"):
@@ -164,11 +163,11 @@ def route_gateways(route_text: str | None = None) -> list[str]:
     return list(dict.fromkeys(result))
 
 
-def engine_is_local(client: DockerClient) -> bool:
+def engine_is_local(engine: Engine) -> bool:
     """True when the engine's bridge is an address of this network namespace."""
     return any(
         address_is_local(a)
-        for a in dict.fromkeys(engine_gateways(client) + bridge_addresses(client))
+        for a in dict.fromkeys(engine_gateways(engine) + bridge_addresses(engine))
     )
 
 
@@ -181,44 +180,34 @@ def tcp_reachable(host: str, port: int, timeout: float = PROBE_TIMEOUT) -> bool:
 
 
 class HostResolver:
-    """Resolves and caches the host per (process, engine)."""
+    """Decides the host once per session (one engine); probes at most once per decision."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine, override: str | None) -> None:
+        self._engine = engine
+        self._override = override
         self._lock = threading.Lock()
-        self._decisions: dict[tuple[int, str], HostDecision] = {}
-        self._probed: dict[tuple[int, str], str] = {}
+        self._decision: HostDecision | None = None
+        self._probed: str | None = None
 
-    def decision(
-        self, client: DockerClient, docker_host: str, override: str | None
-    ) -> HostDecision:
-        if override:
-            return HostDecision(host=override)
-        key = (os.getpid(), docker_host)
+    def decision(self) -> HostDecision:
         with self._lock:
-            if key not in self._decisions:
-                self._decisions[key] = decide_host(
-                    override=None,
-                    docker_host=docker_host,
+            if self._decision is None:
+                self._decision = decide_host(
+                    override=self._override,
+                    docker_host=self._engine.url,
                     in_container=running_in_container(),
-                    engine_is_local=lambda: engine_is_local(client),
-                    gateways=lambda: engine_gateways(client) + route_gateways(),
+                    engine_is_local=lambda: engine_is_local(self._engine),
+                    gateways=lambda: engine_gateways(self._engine) + route_gateways(),
                 )
-            return self._decisions[key]
+            return self._decision
 
-    def resolve(
-        self,
-        client: DockerClient,
-        docker_host: str,
-        override: str | None,
-        probe_port: int | Callable[[], int | None] | None,
-    ) -> str:
-        decision = self.decision(client, docker_host, override)
+    def resolve(self, probe_port: int | Callable[[], int | None] | None) -> str:
+        decision = self.decision()
         if decision.host is not None:
             return decision.host
-        key = (os.getpid(), docker_host)
         with self._lock:
-            if key in self._probed:
-                return self._probed[key]
+            if self._probed is not None:
+                return self._probed
         port = probe_port() if callable(probe_port) else probe_port
         if port is None:
             return decision.fallback
@@ -226,15 +215,10 @@ class HostResolver:
             if tcp_reachable(candidate, port):
                 log.debug("host %s reaches published port %s", candidate, port)
                 with self._lock:
-                    self._probed[key] = candidate
+                    self._probed = candidate
                 return candidate
         return decision.fallback
 
-
-RESOLVER = HostResolver()
-
-
-def publish_address(client: DockerClient, docker_host: str, override: str | None) -> str:
-    """Where to publish ports: loopback when the tests reach the engine on loopback, else all."""
-    decision = RESOLVER.decision(client, docker_host, override)
-    return "127.0.0.1" if decision.is_loopback else "0.0.0.0"
+    def publish_address(self) -> str:
+        """Where to publish ports: loopback when the tests reach the engine on loopback."""
+        return "127.0.0.1" if self.decision().is_loopback else "0.0.0.0"

@@ -1,17 +1,16 @@
-"""Reading a container's state from the engine: status, published ports, log tail, and the
-409 name race. Shared by containers, the reaper and reuse so each rule lives once.
+"""Reading a container's inspect data (status, published ports), and the 409 name race.
+
+Shared by the running container, the reaper and reuse so each rule lives once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
 
-import docker.errors
-
-from ._client import DockerClient
+from ._engine import Engine
+from ._errors import ConflictError, NotFoundError
 
 POLL = 0.05
 TAIL_LINES = 50
@@ -21,57 +20,42 @@ EXITED_STATES = ("exited", "dead")
 GONE_STATES = (*EXITED_STATES, "removing")
 
 
-def status_of(container: Any) -> str:
-    """The container's status from its last inspection (``reload()`` refreshes it)."""
-    return str((container.attrs.get("State") or {}).get("Status") or "")
+def status_of(attrs: dict[str, Any]) -> str:
+    return str((attrs.get("State") or {}).get("Status") or "")
+
+
+def labels_of(attrs: dict[str, Any]) -> dict[str, str]:
+    return dict((attrs.get("Config") or {}).get("Labels") or {})
 
 
 def published_ports(attrs: dict[str, Any], port: str) -> list[int]:
     """Host ports published for ``port`` ("6379/tcp"), the IPv4 binding first:
     ``localhost`` reaches 127.0.0.1 everywhere."""
-    bindings = (attrs.get("NetworkSettings", {}).get("Ports") or {}).get(port) or []
+    bindings = ((attrs.get("NetworkSettings") or {}).get("Ports") or {}).get(port) or []
     published = [b for b in bindings if b.get("HostPort")]
     published.sort(key=lambda b: ":" in str(b.get("HostIp", "")))
     return [int(b["HostPort"]) for b in published]
 
 
-def tail_logs(container: Any, lines: int = TAIL_LINES) -> str:
-    """The last ``lines`` lines of stdout and stderr, or "" when the engine cannot tell."""
-    if container is None:
-        return ""
-    try:
-        data: bytes = container.logs(stdout=True, stderr=True, tail=lines)
-        return data.decode(errors="replace").rstrip()
-    except docker.errors.APIError:
-        return ""
-
-
-def force_remove(client: DockerClient, ident: str) -> None:
-    """Remove a container with its volumes; already gone (404) or being removed (409) is fine."""
-    try:
-        client.api.remove_container(ident, force=True, v=True)
-    except docker.errors.APIError as exc:
-        if exc.status_code not in (404, 409):
-            raise
-
-
 def create_or_get(
-    client: DockerClient, name: str, create: Callable[[], Any], deadline: float
-) -> tuple[Any, bool] | None:
-    """Create the container called ``name``, or return the one another process of the
-    session created under that name first: ``(container, created_by_us)``.
+    engine: Engine, name: str, create: Callable[[], str], deadline: float
+) -> tuple[dict[str, Any], bool] | None:
+    """Create the container called ``name``, or find the one another process created under
+    that name first: ``(inspect data, created_by_us)``.
 
-    A 409 means someone else won the race; if their container vanishes before we can
-    look at it, try to create it again. None when ``deadline`` passed without either.
+    A 409 means someone else won the race; if their container vanishes before we can look
+    at it, try to create it again. None when ``deadline`` passed without either.
     """
     while True:
         try:
-            return create(), True
-        except docker.errors.APIError as exc:
-            if exc.status_code != 409:
-                raise
-        with contextlib.suppress(docker.errors.NotFound):
-            return client.containers.get(name), False
+            ident = create()
+            return {"Id": ident, "Name": "/" + name, "State": {"Status": "created"}}, True
+        except ConflictError:
+            pass
+        try:
+            return engine.inspect_container(name), False
+        except NotFoundError:
+            pass
         if time.monotonic() >= deadline:
             return None
         time.sleep(POLL)

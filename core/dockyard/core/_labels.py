@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ._version import __version__
 
 LABEL_BASE = "org.testcontainers"
@@ -21,3 +23,13 @@ def base_labels() -> dict[str, str]:
 def session_labels(session_id: str) -> dict[str, str]:
     """Labels for things the session's reaper must remove when the session ends."""
     return {**base_labels(), LABEL_SESSION_ID: session_id}
+
+
+def name_safe(text: str) -> str:
+    """Make text usable inside a container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)."""
+    return re.sub(r"[^a-zA-Z0-9_.-]", "-", text)[:64]
+
+
+# A random token on everything one start() (or Network.create()) asks the engine to make,
+# so an interrupted request's object is found and removed although its id never arrived.
+LABEL_CREATION = "org.dockyard.creation"

@@ -1,9 +1,13 @@
 """The session's Ryuk reaper: removes everything labelled with the session id once the
 test processes are gone, even when they were killed with SIGKILL.
 
-Wire protocol: connect to TCP 8080, send ``label=org.testcontainers.sessionId%3D<id>\n``,
-read ``ACK\n``, then keep the connection open for the life of the process. The reaper
+Wire protocol: connect to TCP 8080, send ``label=org.testcontainers.sessionId%3D<id>\\n``,
+read ``ACK\\n``, then keep the connection open for the life of the process. The reaper
 starts cleaning RYUK_RECONNECTION_TIMEOUT after its last client disconnected.
+
+The connection is watched by a daemon thread: when the reaper dies or the connection
+drops, a new reaper is started (or joined) and the filters registered again, so a process
+that crashes later still leaves nothing behind.
 
 Several processes of one session (Bazel test targets sharing TESTCONTAINERS_SESSION_ID)
 race to create the reaper under one deterministic name; the losers get 409 Conflict and
@@ -13,57 +17,30 @@ already reaping after its last client left): that one is removed and replaced.
 
 from __future__ import annotations
 
+import errno
 import logging
-import os
 import socket
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlparse
 
-import docker.errors
-
-from ._client import DockerClient, docker_host_url
-from ._config import Config, load_config
-from ._errors import ReaperError
-from ._host import RESOLVER, publish_address
+from ._config import Config
+from ._errors import DockyardError, EngineError, NotFoundError, ReaperError
 from ._images import ensure_image, resolve_image_name
-from ._inspect import (
-    GONE_STATES,
-    POLL,
-    create_or_get,
-    force_remove,
-    published_ports,
-    status_of,
-    tail_logs,
-)
-from ._labels import LABEL_RYUK, LABEL_SESSION_ID, base_labels
-from ._session import name_safe, session_id
+from ._inspect import GONE_STATES, POLL, create_or_get, published_ports, status_of
+from ._labels import LABEL_RYUK, LABEL_SESSION_ID, base_labels, name_safe
+
+if TYPE_CHECKING:
+    from ._session import Session
 
 log = logging.getLogger("dockyard.core.reaper")
 
 RYUK_PORT = "8080/tcp"
 STARTUP_TIMEOUT = 60.0
-
-
-@dataclass
-class _Connection:
-    sock: socket.socket
-    container_id: str
-
-    def alive(self) -> bool:
-        try:
-            data = self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            return True
-        except OSError:
-            return False
-        return bool(data)
-
-
-_lock = threading.Lock()
-_connections: dict[tuple[int, str, str], _Connection] = {}
+# A host that does not answer at all (a wrong host override) is named this soon.
+UNREACHABLE_AFTER = 5.0
+_UNREACHABLE = (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNREFUSED, errno.ETIMEDOUT)
 
 
 def reaper_name(sid: str) -> str:
@@ -85,148 +62,204 @@ def docker_socket_path(config: Config) -> str:
     return "/var/run/docker.sock"
 
 
-def ensure_reaper(client: DockerClient, config: Config | None = None) -> None:
-    """Start (or join) the session's reaper once per process; a no-op when disabled."""
-    config = config or load_config()
-    if config.ryuk_disabled:
-        return
-    sid = session_id()
-    host_url = docker_host_url(client, config)
-    key = (os.getpid(), sid, host_url)
-    with _lock:
-        existing = _connections.get(key)
-        if existing is not None:
-            if existing.alive():
-                return
-            existing.sock.close()  # the reaper went away; do not leak the dead socket
-            del _connections[key]
-        _connections[key] = _connect(client, config, sid, host_url)
-
-
-def reaper_container_id() -> str | None:
-    """The id of the reaper this process is connected to (None when disabled or not started)."""
-    for (pid, sid, _), conn in _connections.items():
-        if pid == os.getpid() and sid == session_id():
-            return conn.container_id
-    return None
-
-
 class _Stale(Exception):
     """The reaper container can serve nobody any more: remove it and create a fresh one."""
-
-
-def _connect(client: DockerClient, config: Config, sid: str, host_url: str) -> _Connection:
-    """Create (or join) the session's reaper and register with it, under one deadline.
-
-    A reaper found under the deterministic name may be of no use: exited or dead (not
-    auto-removed), paused, vanished, or still running but already reaping (its listener
-    is closed, so the handshake meets EOF or a refusal after it had logged ``Started!``).
-    Such a reaper is force-removed and a fresh one created.
-    """
-    requested = config.ryuk_image
-    image = resolve_image_name(requested, config)
-    ensure_image(client, image, config.pull_policy, requested)
-    name = reaper_name(sid)
-    env = {}
-    if config.ryuk_reconnection_timeout:
-        env["RYUK_RECONNECTION_TIMEOUT"] = config.ryuk_reconnection_timeout
-    if config.ryuk_connection_timeout:
-        env["RYUK_CONNECTION_TIMEOUT"] = config.ryuk_connection_timeout
-    bind_ip = publish_address(client, host_url, config.host_override)
-
-    def create() -> Any:
-        return client.containers.create(
-            image,
-            name=name,
-            detach=True,
-            auto_remove=True,
-            privileged=False,
-            environment=env,
-            labels={**base_labels(), LABEL_RYUK: "true"},
-            ports={RYUK_PORT: (bind_ip, None)},
-            volumes={docker_socket_path(config): {"bind": "/var/run/docker.sock", "mode": "rw"}},
-        )
-
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    last_error = "not started"
-    while time.monotonic() < deadline:
-        try:
-            found = create_or_get(client, name, create, deadline)
-        except docker.errors.APIError as exc:
-            raise ReaperError(f"Cannot create the reaper container {name}: {exc}") from exc
-        if found is None:
-            break
-        container, _ = found
-        try:
-            sock = _join(client, config, container, sid, host_url, deadline)
-            return _Connection(sock, str(container.id))
-        except _Stale as exc:
-            last_error = str(exc)
-            log.info("replacing the reaper %s: %s", name, exc)
-            try:
-                force_remove(client, str(container.id))
-            except docker.errors.APIError as err:
-                raise ReaperError(f"Cannot remove the stale reaper {name}: {err}") from err
-        except _NotYet as exc:
-            last_error = str(exc)
-            break
-    raise ReaperError(
-        f"The reaper ({image}) did not answer within {STARTUP_TIMEOUT:.0f}s ({last_error}). "
-        "Check the reaper image, or set TESTCONTAINERS_RYUK_DISABLED=true to run without it."
-    )
 
 
 class _NotYet(Exception):
     """The deadline passed while the reaper was still starting."""
 
 
-def _join(
-    client: DockerClient,
-    config: Config,
-    container: Any,
-    sid: str,
-    host_url: str,
-    deadline: float,
-) -> socket.socket:
-    """Start the container if needed, wait until it listens, and hand our filter over."""
-    if status_of(container) == "created":
-        try:
-            container.start()
-        except docker.errors.NotFound:
-            raise _Stale("it vanished before it started") from None
-        except docker.errors.APIError as exc:  # already started by another process is fine
-            log.debug("reaper start: %s", exc)
-    published_at: float | None = None
-    last_error = "not started"
-    while time.monotonic() < deadline:
-        try:
-            container.reload()
-        except docker.errors.NotFound:
-            raise _Stale("it vanished") from None
-        status = status_of(container)
-        if status in GONE_STATES or status == "paused":
-            logs = tail_logs(container, 20)
-            raise _Stale(f"it is {status}" + (f"; last log lines:\n{logs}" if logs else ""))
-        ports = published_ports(container.attrs, RYUK_PORT)
-        if ports:
-            published_at = published_at or time.monotonic()
-            started = b"Started!" in container.logs()
-            if started or time.monotonic() - published_at > 5:
-                host = RESOLVER.resolve(client, host_url, config.host_override, ports[0])
-                try:
-                    return _handshake(host, ports[0], sid)
-                except (ConnectionRefusedError, ConnectionResetError, _ClosedBeforeAck) as exc:
-                    if started:  # it listened and no longer does: it is reaping
-                        raise _Stale(f"it no longer accepts clients ({exc})") from exc
-                    last_error = f"{host}:{ports[0]}: {exc}"
-                except OSError as exc:
-                    last_error = f"{host}:{ports[0]}: {exc}"
-        time.sleep(POLL)
-    raise _NotYet(last_error)
-
-
 class _ClosedBeforeAck(ConnectionError):
     """The reaper closed the connection before answering ACK."""
+
+
+class Reaper:
+    """One process's connection to the session's reaper, re-established when it drops."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self.container_id: str | None = None
+        self._watcher: threading.Thread | None = None
+        self._closed = False
+        self.reconnects = 0
+
+    @property
+    def name(self) -> str:
+        return reaper_name(self._session.id)
+
+    def ensure(self) -> None:
+        with self._lock:
+            if self._sock is not None and _alive(self._sock):
+                return
+            self._replace_connection()
+            if self._watcher is None:
+                self._watcher = threading.Thread(
+                    target=self._watch, name="dockyard-reaper-watch", daemon=True
+                )
+                self._watcher.start()
+
+    def close(self) -> None:
+        """Disconnect on purpose (the reaper then reaps after its grace period)."""
+        with self._lock:
+            self._closed = True
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
+
+    def _replace_connection(self) -> None:
+        if self._sock is not None:
+            self._sock.close()  # the reaper went away; do not leak the dead socket
+            self._sock = None
+        self._sock, self.container_id = self._connect()
+
+    def _watch(self) -> None:
+        """Block on the connection; when it ends, get a reaper again within seconds."""
+        while True:
+            sock = self._sock
+            if sock is None:
+                return
+            try:
+                data = sock.recv(1)
+            except OSError:
+                data = b""
+            if data:
+                continue  # the protocol sends nothing after ACK; ignore stray bytes
+            with self._lock:
+                if self._closed:
+                    return
+                if self._sock is not sock:
+                    continue  # ensure() already replaced it
+                log.warning("the reaper %s went away; starting or joining a new one", self.name)
+                delay = POLL
+                while True:
+                    try:
+                        self._replace_connection()
+                        self.reconnects += 1
+                        break
+                    except DockyardError as exc:
+                        log.warning("cannot reach a reaper yet (%s); retrying", exc)
+                        time.sleep(delay)
+                        delay = min(delay * 2, 5.0)
+                        if self._closed:
+                            return
+
+    # -- starting or joining ------------------------------------------------------------
+    def _connect(self) -> tuple[socket.socket, str]:
+        """Create (or join) the session's reaper and register with it, under one deadline."""
+        session = self._session
+        engine = session.engine
+        config = session.config
+        requested = config.ryuk_image
+        image = resolve_image_name(requested, config)
+        ensure_image(session, image, config.pull_policy, requested)
+        env = {}
+        if config.ryuk_reconnection_timeout:
+            env["RYUK_RECONNECTION_TIMEOUT"] = config.ryuk_reconnection_timeout
+        if config.ryuk_connection_timeout:
+            env["RYUK_CONNECTION_TIMEOUT"] = config.ryuk_connection_timeout
+        options = {
+            "image": image,
+            "name": self.name,
+            "auto_remove": True,
+            "privileged": config.ryuk_privileged,
+            "environment": env,
+            "labels": {**base_labels(), LABEL_RYUK: "true"},
+            "ports": {RYUK_PORT: (session.publish_address(), None)},
+            "volumes": {docker_socket_path(config): {"bind": "/var/run/docker.sock", "mode": "rw"}},
+        }
+
+        def create() -> str:
+            return engine.create_container(options, None, ())
+
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        last_error = "not started"
+        while time.monotonic() < deadline:
+            try:
+                found = create_or_get(engine, self.name, create, deadline)
+            except EngineError as exc:
+                raise ReaperError(f"Cannot create the reaper container {self.name}: {exc}") from exc
+            if found is None:
+                break
+            attrs, _ = found
+            ident = str(attrs["Id"])
+            try:
+                return self._join(ident, attrs, deadline), ident
+            except _Stale as exc:
+                last_error = str(exc)
+                log.info("replacing the reaper %s: %s", self.name, exc)
+                try:
+                    engine.remove_container(ident)
+                except EngineError as err:
+                    raise ReaperError(f"Cannot remove the stale reaper {self.name}: {err}") from err
+            except _NotYet as exc:
+                last_error = str(exc)
+                break
+        raise ReaperError(
+            f"The reaper ({image}) did not answer within {STARTUP_TIMEOUT:.0f}s ({last_error}). "
+            "Check that the reaper image works (TESTCONTAINERS_RYUK_CONTAINER_IMAGE), or set "
+            "TESTCONTAINERS_RYUK_DISABLED=true to run without it."
+        )
+
+    def _join(self, ident: str, attrs: dict[str, Any], deadline: float) -> socket.socket:
+        """Start the container if needed, wait until it listens, and hand our filter over."""
+        engine = self._session.engine
+        override = self._session.config.host_override
+        if status_of(attrs) == "created":
+            try:
+                engine.start_container(ident)
+            except NotFoundError:
+                raise _Stale("it vanished before it started") from None
+            except EngineError as exc:  # already started by another process is fine
+                log.debug("reaper start: %s", exc)
+        last_error = "not started"
+        unreachable_since: float | None = None
+        while time.monotonic() < deadline:
+            try:
+                attrs = engine.inspect_container(ident)
+            except NotFoundError:
+                raise _Stale("it vanished") from None
+            status = status_of(attrs)
+            if status in GONE_STATES or status == "paused":
+                raise _Stale(f"it is {status}")
+            ports = published_ports(attrs, RYUK_PORT)
+            if ports:
+                host = self._session.host(ports[0])
+                try:
+                    return _handshake(host, ports[0], self._session.id)
+                except (ConnectionResetError, _ClosedBeforeAck, OSError) as exc:
+                    last_error = f"{host}:{ports[0]}: {exc}"
+                    started = b"Started!" in engine.logs(ident, tty=False)
+                    unreachable = (
+                        isinstance(exc, TimeoutError | socket.timeout)
+                        or getattr(exc, "errno", None) in _UNREACHABLE
+                    )
+                    if started and override and unreachable:
+                        unreachable_since = unreachable_since or time.monotonic()
+                        if time.monotonic() - unreachable_since > UNREACHABLE_AFTER:
+                            raise ReaperError(
+                                f"The reaper runs, but {host}:{ports[0]} does not answer "
+                                f"({exc}). {host!r} comes from TESTCONTAINERS_HOST_OVERRIDE "
+                                "(or host.override): set it to an address of the engine's "
+                                "host that this process can reach, or unset it."
+                            ) from exc
+                    elif started:
+                        # It listened and no longer does: it is reaping.
+                        raise _Stale(f"it no longer accepts clients ({exc})") from exc
+            time.sleep(POLL)
+        raise _NotYet(last_error)
+
+
+def _alive(sock: socket.socket) -> bool:
+    try:
+        data = sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return bool(data)
 
 
 def _handshake(host: str, port: int, sid: str) -> socket.socket:

@@ -8,51 +8,41 @@ reaper removes them, and ``stop()`` leaves them running.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from typing import Any
 
-import docker.errors
-
-from ._client import DockerClient
-from ._errors import ConfigurationError, ContainerStartupError
-from ._inspect import EXITED_STATES, POLL, create_or_get, status_of, tail_logs
+from ._engine import Engine
+from ._errors import ConfigurationError, ContainerStartupError, EngineError, NotFoundError
+from ._inspect import EXITED_STATES, POLL, create_or_get, labels_of, status_of
 from ._labels import LABEL_HASH
-
-
-def config_hash(spec: dict[str, Any]) -> str:
-    """A stable hash of everything that makes two containers interchangeable."""
-    canonical = json.dumps(spec, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def reuse_name(digest: str) -> str:
     return f"dockyard-reuse-{digest[:24]}"
 
 
-def find_reusable(client: DockerClient, digest: str) -> Any | None:
-    # The low-level list does not inspect each container, so it cannot trip over
-    # containers that other processes remove meanwhile.
-    found = client.api.containers(all=True, filters={"label": f"{LABEL_HASH}={digest}"})
+def find_reusable(engine: Engine, digest: str) -> dict[str, Any] | None:
+    # The list does not inspect each container, so it cannot trip over containers that
+    # other processes remove meanwhile.
+    found = engine.list_containers({"label": f"{LABEL_HASH}={digest}"})
     found.sort(key=lambda c: c.get("State") != "running")
     for summary in found:
         try:
-            return client.containers.get(summary["Id"])
-        except docker.errors.NotFound:
+            return engine.inspect_container(str(summary["Id"]))
+        except NotFoundError:
             continue
     return None
 
 
 def find_or_create(
-    client: DockerClient,
+    engine: Engine,
     digest: str,
     name: str,
-    create: Callable[[], Any],
+    create: Callable[[], str],
     timeout: float,
-) -> tuple[Any, bool]:
-    """Return (container, created_by_us).
+) -> tuple[dict[str, Any], bool]:
+    """Return (inspect data, created_by_us).
 
     A container of this configuration that exists already is used once it runs. One in
     state 'created' belongs to a process that is still attaching its networks and files:
@@ -62,18 +52,18 @@ def find_or_create(
     """
     deadline = time.monotonic() + timeout
     while True:
-        container = find_reusable(client, digest)
-        if container is None:
-            found = create_or_get(client, name, create, deadline)
+        attrs = find_reusable(engine, digest)
+        if attrs is None:
+            found = create_or_get(engine, name, create, deadline)
             if found is None:
                 break
-            container, created = found
+            attrs, created = found
             if created:
-                return container, True
-            _check_owner(container, digest, name)
+                return attrs, True
+            _check_owner(attrs, digest, name)
         try:
-            return _wait_until_running(container, name, deadline), False
-        except docker.errors.NotFound:
+            return _wait_until_running(engine, attrs, name, deadline), False
+        except NotFoundError:
             pass  # its creator gave up and removed it: start over
         if time.monotonic() >= deadline:
             break
@@ -84,40 +74,44 @@ def find_or_create(
     )
 
 
-def _check_owner(container: Any, digest: str, name: str) -> None:
-    labels = container.attrs.get("Config", {}).get("Labels") or {}
-    if labels.get(LABEL_HASH) != digest:
+def _check_owner(attrs: dict[str, Any], digest: str, name: str) -> None:
+    held_by = labels_of(attrs).get(LABEL_HASH)
+    if held_by != digest:
         raise ConfigurationError(
             f"A container named {name!r} already exists but is not the reusable container "
-            f"of this configuration ({LABEL_HASH}={labels.get(LABEL_HASH)!r}, expected "
+            f"of this configuration ({LABEL_HASH}={held_by!r}, expected "
             f"{digest[:12]}...). Pick another with_name(), or remove it with "
             f"`docker rm -f {name}` if it is yours."
         )
 
 
-def _wait_until_running(container: Any, name: str, deadline: float) -> Any:
-    """Wait (bounded) until the container runs; raises NotFound when it vanished."""
+def _wait_until_running(
+    engine: Engine, attrs: dict[str, Any], name: str, deadline: float
+) -> dict[str, Any]:
+    """Wait (bounded) until the container runs; raises NotFoundError when it vanished."""
+    ident = str(attrs["Id"])
     restarted = False
     while True:
-        status = status_of(container)
+        status = status_of(attrs)
         if status == "running":
-            return container
+            return attrs
         if status == "exited" and not restarted:
             # Complete but stopped (docker stop, an engine restart): run it again.
             restarted = True
             try:
-                container.start()
-            except docker.errors.NotFound:
+                engine.start_container(ident)
+            except NotFoundError:
                 raise
-            except docker.errors.APIError:
+            except EngineError:
                 pass  # another process started it at the same moment
         elif status in EXITED_STATES:
+            state = attrs.get("State") or {}
             raise ContainerStartupError(
                 f"The reusable container {name} exited; remove it with `docker rm -f {name}` "
                 "and retry",
-                exit_code=container.attrs.get("State", {}).get("ExitCode"),
-                logs=tail_logs(container),
-                container_id=str(container.id),
+                exit_code=state.get("ExitCode"),
+                logs=engine.logs(ident, tty=False, tail=50).decode(errors="replace").rstrip(),
+                container_id=ident,
             )
         if time.monotonic() >= deadline:
             raise ContainerStartupError(
@@ -126,4 +120,4 @@ def _wait_until_running(container: Any, name: str, deadline: float) -> Any:
                 f"`docker rm -f {name}` and retry."
             )
         time.sleep(POLL)
-        container.reload()
+        attrs = engine.inspect_container(ident)

@@ -1,10 +1,15 @@
 """Readiness: strategies that decide when a started container is ready for the test.
 
-Polling strategies run one cheap check every few tens of milliseconds. Before every
-check the container's state is inspected, so a container that exits or is OOM-killed
-while starting fails at once instead of after the timeout. Each check is bounded too
-(HTTP timeouts and bounded reads, exec on a worker thread), so a response that streams
-forever cannot outlive the startup timeout.
+A strategy sees the container only through ``WaitTarget``, a Protocol the running
+container satisfies. Nothing here asks the engine to find out whether the container is
+still up or what it printed: the container's one log stream delivers its output and the
+moment it exits, so a container that dies while starting fails the wait at once, and log
+strategies wake on each new chunk instead of re-fetching the logs. Probes that talk to
+the service (TCP, HTTP, a query, a PING) go to the service and poll at tens of ms.
+
+Only connection-level failures mean "not ready yet" (``OSError`` and its kin, ``NotReady``
+raised on purpose, and the errors a strategy declares transient); any other exception from
+a check fails the wait at once with the cause, because waiting would not change it.
 
 A strategy instance is only a description: every wait runs on a fresh copy, so one
 instance may serve many containers (``start_all``, module-level constants) at once.
@@ -15,25 +20,25 @@ from __future__ import annotations
 import copy
 import http.client
 import re
+import socket
 import ssl
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 from ._config import positive_seconds
 from ._errors import (
     ConfigurationError,
     ContainerStartupError,
+    DockyardError,
     ReadinessAbort,
     StartupTimeoutError,
 )
+from ._exec import ExecResult
 from ._host import tcp_reachable
 from ._ports import Port, PortLike, parse_port
-
-if TYPE_CHECKING:
-    from ._container import DockerContainer, ExecResult
 
 DEFAULT_POLL_INTERVAL = 0.05
 # The longest one check may take (within what is left of the startup timeout).
@@ -42,64 +47,53 @@ CHECK_TIMEOUT_CAP = 10.0
 MAX_BODY_BYTES = 1 << 20
 
 
-class WaitTarget:
-    """What a strategy may look at: the container, its host, ports, exec and logs."""
+class NotReady(DockyardError):
+    """Raise from a check to say "not yet" with a reason (kept for the timeout message)."""
 
-    def __init__(self, container: DockerContainer, timeout: float) -> None:
-        self.container = container
-        self.timeout = timeout
-        self.deadline = time.monotonic() + timeout
-        self._check_deadline = self.deadline
 
-    def begin_check(self, deadline: float) -> None:
-        """Start one check: it may take until ``deadline``, at most CHECK_TIMEOUT_CAP."""
-        self._check_deadline = min(deadline, time.monotonic() + CHECK_TIMEOUT_CAP)
+@runtime_checkable
+class WaitTarget(Protocol):
+    """What a strategy may look at while a container starts."""
 
-    def check_time_left(self) -> float:
-        """Seconds the current check may still take (never less than a few milliseconds)."""
-        return max(0.05, self._check_deadline - time.monotonic())
+    @property
+    def container(self) -> Any:
+        """The ``DockerContainer`` being started (what a ``CallableWaitStrategy`` gets)."""
 
-    def host(self) -> str:
-        return self.container.host()
+    @property
+    def timeout(self) -> float: ...
 
-    def mapped_port(self, port: PortLike) -> int:
-        # Each polling round starts with check_running(); inspecting again here would double
-        # the engine calls of every poll.
-        return self.container._mapped_port(port, check_running=False)
+    @property
+    def deadline(self) -> float:
+        """``time.monotonic()`` by which the container must be ready."""
 
-    def exposed_ports(self) -> list[Port]:
-        return self.container.exposed_ports()
+    def host(self) -> str: ...
 
-    def exec(self, command: str | Sequence[str]) -> ExecResult:
-        """Run ``command`` in the container, giving up (TimeoutError) when the check's time
-        is over. The exec keeps running on its daemon thread until it ends by itself."""
-        timeout = self.check_time_left()
-        outcome: list[ExecResult | BaseException] = []
+    def mapped_port(self, port: PortLike) -> int: ...
 
-        def run() -> None:
-            try:
-                outcome.append(self.container.exec(command))
-            except BaseException as exc:  # handed to the waiting thread
-                outcome.append(exc)
+    def exposed_ports(self) -> list[Port]: ...
 
-        worker = threading.Thread(target=run, name="dockyard-wait-exec", daemon=True)
-        worker.start()
-        worker.join(timeout)
-        if not outcome:
-            raise TimeoutError(f"exec {command!r} did not finish within {timeout:.1f}s")
-        result = outcome[0]
-        if isinstance(result, BaseException):
-            raise result
-        return result
+    def exec(self, command: str | Sequence[str], timeout: float | None = None) -> ExecResult:
+        """Run a command inside; ``timeout`` bounds the wait (TimeoutError)."""
 
     def logs(self) -> str:
-        """stdout and stderr together, in the order the engine recorded them."""
-        raw: bytes = self.container.get_wrapped_container().logs(stdout=True, stderr=True)
-        return raw.decode(errors="replace")
+        """stdout and stderr so far, in order (from the log stream: no engine request)."""
+
+    def output_size(self) -> int:
+        """How many bytes of output arrived so far (a position for ``wait_for_output``)."""
+
+    def wait_for_output(self, seen: int, timeout: float) -> int:
+        """Block until output beyond position ``seen`` arrived, the container exited or
+        ``timeout`` passed; returns the position then."""
 
     def check_running(self) -> None:
-        """Raise ContainerStartupError at once if the container stopped while starting."""
-        self.container._raise_if_exited()
+        """Raise ContainerStartupError (exit code, last lines) if the container stopped."""
+
+    def health_status(self) -> str | None:
+        """The engine's health check status, None when the image has no health check."""
+
+    def describe(self) -> str: ...
+
+    def tail_logs(self) -> str: ...
 
 
 class WaitStrategy(ABC):
@@ -112,17 +106,43 @@ class WaitStrategy(ABC):
         return type(self).__name__
 
 
+def _effective(target: WaitTarget, own_timeout: float | None) -> tuple[float, float]:
+    """(deadline, timeout) of one wait: the strategy's own timeout within the container's."""
+    if own_timeout is None:
+        return target.deadline, target.timeout
+    deadline = min(target.deadline, time.monotonic() + own_timeout)
+    return deadline, min(own_timeout, target.timeout)
+
+
+def _timeout_error(
+    target: WaitTarget, timeout: float, what: str, last_error: BaseException | None
+) -> StartupTimeoutError:
+    reason = f"; last check failed with: {last_error!r}" if last_error else ""
+    return StartupTimeoutError(
+        f"Container {target.describe()} was not ready within {timeout:g}s waiting for "
+        f"{what}{reason}. Raise the timeout with with_startup_timeout() or "
+        "DOCKYARD_STARTUP_TIMEOUT, or fix the check",
+        logs=target.tail_logs(),
+    )
+
+
 class PollingWaitStrategy(WaitStrategy):
     """Calls ``is_ready`` every ``poll_interval`` seconds until it is true or time runs out.
 
-    An ordinary exception from ``is_ready`` means "not yet" and is kept for the timeout
-    message; ReadinessAbort fails at once.
+    ``is_ready`` returning False, or raising ``NotReady``, an ``OSError`` (refused, reset,
+    timed out) or one of ``transient_errors``, means "not yet" (the error is kept for the
+    timeout message). ReadinessAbort, and any other exception, fails at once.
     """
+
+    #: Exceptions that mean "not yet" besides OSError and NotReady (e.g. a driver's
+    #: connection error); subclasses extend it.
+    transient_errors: ClassVar[tuple[type[BaseException], ...]] = ()
 
     def __init__(self) -> None:
         self.poll_interval = DEFAULT_POLL_INTERVAL
         self.timeout: float | None = None
         self.last_error: BaseException | None = None
+        self._check_deadline = 0.0
 
     def with_poll_interval(self, seconds: float) -> Self:
         self.poll_interval = positive_seconds("poll interval", seconds)
@@ -145,13 +165,28 @@ class PollingWaitStrategy(WaitStrategy):
     @abstractmethod
     def is_ready(self, target: WaitTarget) -> bool: ...
 
-    def check(self, target: WaitTarget) -> bool:
-        """One round of ``is_ready`` with the "exception means not yet" rule applied."""
+    def check_time_left(self) -> float:
+        """Seconds the current check may still take (never less than a few milliseconds)."""
+        return max(0.05, self._check_deadline - time.monotonic())
+
+    def is_transient(self, error: BaseException) -> bool:
+        return isinstance(error, (NotReady, OSError, TimeoutError, *self.transient_errors))
+
+    def check(self, target: WaitTarget, deadline: float | None = None) -> bool:
+        """One round of ``is_ready`` with the "only connection failures mean not yet" rule."""
+        limit = deadline if deadline is not None else target.deadline
+        self._check_deadline = min(limit, time.monotonic() + CHECK_TIMEOUT_CAP)
         try:
             ready = bool(self.is_ready(target))
         except (ReadinessAbort, ContainerStartupError):
             raise
         except Exception as exc:
+            if not self.is_transient(exc):
+                raise ReadinessAbort(
+                    f"Readiness check {self.describe()} failed with {exc!r}; that is not a "
+                    "connection failure, so waiting would not help. Fix the check or the "
+                    "container's configuration"
+                ) from exc
             self.last_error = exc
             return False
         if ready:
@@ -162,28 +197,27 @@ class PollingWaitStrategy(WaitStrategy):
         self.fresh()._poll(target)
 
     def _poll(self, target: WaitTarget) -> None:
-        deadline = target.deadline
-        if self.timeout is not None:
-            deadline = min(deadline, time.monotonic() + self.timeout)
+        deadline, timeout = _effective(target, self.timeout)
         while True:
             target.check_running()
-            target.begin_check(deadline)
-            if self.check(target):
+            if self.check(target, deadline):
                 return
-            if time.monotonic() >= deadline:
-                reason = f"; last check failed with: {self.last_error!r}" if self.last_error else ""
-                raise StartupTimeoutError(
-                    f"Container {target.container.describe()} was not ready within "
-                    f"{target.timeout:g}s waiting for {self.describe()}{reason}. Raise the timeout "
-                    "with with_startup_timeout() or DOCKYARD_STARTUP_TIMEOUT, or fix the check",
-                    logs=target.container._tail_logs(),
-                    container_id=target.container.id,
-                )
-            time.sleep(self.poll_interval)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _timeout_error(target, timeout, self.describe(), self.last_error)
+            # Sleeps, but wakes at once when the container exits (its log stream ends).
+            seen = target.output_size()
+            deadline_of_pause = time.monotonic() + min(self.poll_interval, left)
+            while time.monotonic() < deadline_of_pause:
+                seen = target.wait_for_output(seen, deadline_of_pause - time.monotonic())
+                target.check_running()
 
 
 class LogMessageWaitStrategy(PollingWaitStrategy):
-    """Ready once ``pattern`` (a regex) matched ``times`` times across stdout and stderr."""
+    """Ready once ``pattern`` (a regex) matched ``times`` times across stdout and stderr.
+
+    Woken by each chunk the container prints; it never asks the engine for the logs.
+    """
 
     def __init__(self, pattern: str | re.Pattern[str], times: int = 1) -> None:
         super().__init__()
@@ -199,8 +233,23 @@ class LogMessageWaitStrategy(PollingWaitStrategy):
             ) from exc
         self.times = times
 
+    def matches(self, text: str) -> bool:
+        return sum(1 for _ in self.pattern.finditer(text)) >= self.times
+
     def is_ready(self, target: WaitTarget) -> bool:
-        return sum(1 for _ in self.pattern.finditer(target.logs())) >= self.times
+        return self.matches(target.logs())
+
+    def _poll(self, target: WaitTarget) -> None:
+        deadline, timeout = _effective(target, self.timeout)
+        while True:
+            seen = target.output_size()
+            if self.matches(target.logs()):
+                return
+            target.check_running()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _timeout_error(target, timeout, self.describe(), None)
+            target.wait_for_output(seen, left)
 
     def describe(self) -> str:
         return f"log message /{self.pattern.pattern}/ x{self.times}"
@@ -251,13 +300,16 @@ class PortWaitStrategy(PollingWaitStrategy):
         if self._inside_unavailable or port.protocol not in _LISTEN_STATE:
             return True
         files = [f"/proc/net/{port.protocol}", f"/proc/net/{port.protocol}6"]
-        result = target.exec(["cat", *files])
+        result = target.exec(["cat", *files], timeout=self.check_time_left())
         if result.exit_code not in _NO_TOOL_EXIT_CODES and b"exec failed" not in result.output:
             return port.number in listening_ports(
                 result.output.decode(errors="replace"), port.protocol
             )
         if port.protocol == "tcp":
-            probe = target.exec(["bash", "-c", f"</dev/tcp/127.0.0.1/{port.number}"])
+            probe = target.exec(
+                ["bash", "-c", f"</dev/tcp/127.0.0.1/{port.number}"],
+                timeout=self.check_time_left(),
+            )
             if probe.exit_code not in _NO_TOOL_EXIT_CODES:
                 return probe.exit_code == 0
         # Neither cat nor bash in the image: the host-side check is all we can do.
@@ -270,7 +322,7 @@ class PortWaitStrategy(PollingWaitStrategy):
                 return False
             if self.external and port.protocol == "tcp":
                 host, mapped = target.host(), target.mapped_port(port)
-                if not tcp_reachable(host, mapped, timeout=min(1.0, target.check_time_left())):
+                if not tcp_reachable(host, mapped, timeout=min(1.0, self.check_time_left())):
                     raise ConnectionError(f"{host}:{mapped} refused or timed out")
         return True
 
@@ -283,6 +335,8 @@ StatusCheck = int | Iterable[int] | Callable[[int], bool]
 
 class HttpWaitStrategy(PollingWaitStrategy):
     """Ready once an HTTP(S) request to a mapped port returns the expected status/body."""
+
+    transient_errors = (http.client.HTTPException,)
 
     def __init__(
         self,
@@ -324,7 +378,7 @@ class HttpWaitStrategy(PollingWaitStrategy):
 
     def is_ready(self, target: WaitTarget) -> bool:
         host, port = target.host(), target.mapped_port(self.port)
-        timeout = min(self.request_timeout, target.check_time_left())
+        timeout = min(self.request_timeout, self.check_time_left())
         deadline = time.monotonic() + timeout
         conn: http.client.HTTPConnection
         if self.https:
@@ -333,16 +387,23 @@ class HttpWaitStrategy(PollingWaitStrategy):
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
             conn = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
+            conn.sock = _tls_socket(host, port, timeout, context)
         else:
             conn = http.client.HTTPConnection(host, port, timeout=timeout)
+        responses: list[http.client.HTTPResponse] = []
+        conn.response_class = _tracked(responses)
         try:
             conn.request(self.method, self.path, headers=self.headers)
             response = conn.getresponse()
             if not self._status(response.status):
-                raise ValueError(f"HTTP {response.status} from {self.path}")
+                raise NotReady(f"HTTP {response.status} from {self.path}")
             if self.body is not None:
                 self._match_body(conn, response, deadline)
         finally:
+            # http.client drops a response whose headers never came without closing it,
+            # which keeps the socket open until it is collected.
+            for made in responses:
+                made.close()
             conn.close()
         return True
 
@@ -369,11 +430,31 @@ class HttpWaitStrategy(PollingWaitStrategy):
             if not chunk:
                 break
             data += chunk
-        raise ValueError(f"body of {self.path} does not match /{self.body.pattern}/ (it {why})")
+        raise NotReady(f"body of {self.path} does not match /{self.body.pattern}/ (it {why})")
 
     def describe(self) -> str:
         scheme = "https" if self.https else "http"
         return f"{scheme} {self.method} {self.path} on {self.port}"
+
+
+def _tracked(responses: list[http.client.HTTPResponse]) -> type[http.client.HTTPResponse]:
+    class TrackedResponse(http.client.HTTPResponse):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            responses.append(self)
+
+    return TrackedResponse
+
+
+def _tls_socket(host: str, port: int, timeout: float, context: ssl.SSLContext) -> ssl.SSLSocket:
+    """Connect and shake hands; a failed handshake closes the plain socket too (http.client
+    leaves it detached but unclosed, which warns when it is collected)."""
+    plain = socket.create_connection((host, port), timeout=timeout)
+    try:
+        return context.wrap_socket(plain, server_hostname=host)
+    except BaseException:
+        plain.close()
+        raise
 
 
 class ExecWaitStrategy(PollingWaitStrategy):
@@ -387,9 +468,9 @@ class ExecWaitStrategy(PollingWaitStrategy):
         self.exit_code = exit_code
 
     def is_ready(self, target: WaitTarget) -> bool:
-        result = target.exec(self.command)
+        result = target.exec(self.command, timeout=self.check_time_left())
         if result.exit_code != self.exit_code:
-            raise ValueError(f"exit code {result.exit_code}: {result.output[-300:]!r}")
+            raise NotReady(f"exit code {result.exit_code}: {result.output[-300:]!r}")
         return True
 
     def describe(self) -> str:
@@ -399,18 +480,20 @@ class ExecWaitStrategy(PollingWaitStrategy):
 class HealthcheckWaitStrategy(PollingWaitStrategy):
     """Ready once Docker reports the image's HEALTHCHECK as healthy."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # The engine runs health checks at their own interval; asking it more often is waste.
+        self.poll_interval = 0.1
+
     def is_ready(self, target: WaitTarget) -> bool:
-        # check_running() reloaded the container at the start of this round.
-        wrapped = target.container.get_wrapped_container()
-        health = wrapped.attrs.get("State", {}).get("Health")
-        if not health:
+        status = target.health_status()
+        if status is None:
             raise ReadinessAbort(
                 "The container has no health check; add a HEALTHCHECK to the image, pass "
                 "healthcheck=... to DockerContainer, or use another wait strategy."
             )
-        status = health.get("Status")
         if status != "healthy":
-            raise ValueError(f"health status is {status}")
+            raise NotReady(f"health status is {status}")
         return True
 
     def describe(self) -> str:
@@ -418,12 +501,26 @@ class HealthcheckWaitStrategy(PollingWaitStrategy):
 
 
 class CallableWaitStrategy(PollingWaitStrategy):
-    """Ready once ``fn(container)`` returns something truthy or None (e.g. a SQL query)."""
+    """Ready once ``fn(container)`` returns something truthy or None (e.g. a SQL query).
 
-    def __init__(self, fn: Callable[[DockerContainer], Any], description: str = "") -> None:
+    ``transient`` names the exceptions of ``fn`` that mean "not yet" (a driver's
+    connection error, say) besides ``OSError`` and ``NotReady``.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[Any], Any],
+        description: str = "",
+        *,
+        transient: Sequence[type[BaseException]] = (),
+    ) -> None:
         super().__init__()
         self.fn = fn
         self.description = description or getattr(fn, "__name__", "callable")
+        self._transient = tuple(transient)
+
+    def is_transient(self, error: BaseException) -> bool:
+        return super().is_transient(error) or isinstance(error, self._transient)
 
     def is_ready(self, target: WaitTarget) -> bool:
         result = self.fn(target.container)
@@ -458,9 +555,9 @@ class AllOf(PollingWaitStrategy):
         for index, strategy in enumerate(self.strategies):
             if index in self._done:
                 continue
-            if not strategy.check(target):
+            if not strategy.check(target, self._check_deadline):
                 if strategy.last_error is not None:
-                    raise strategy.last_error
+                    raise NotReady(f"{strategy.describe()}: {strategy.last_error!r}")
                 return False
             self._done.add(index)
         return True
@@ -482,13 +579,38 @@ class AnyOf(PollingWaitStrategy):
     def is_ready(self, target: WaitTarget) -> bool:
         errors = []
         for strategy in self.strategies:
-            if strategy.check(target):
+            if strategy.check(target, self._check_deadline):
                 return True
             if strategy.last_error is not None:
                 errors.append(f"{strategy.describe()}: {strategy.last_error!r}")
         if errors:
-            raise ValueError("; ".join(errors))
+            raise NotReady("; ".join(errors))
         return False
 
     def describe(self) -> str:
         return "any of (" + ", ".join(s.describe() for s in self.strategies) + ")"
+
+
+def run_bounded(fn: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Run ``fn`` on a daemon thread, giving up (TimeoutError) after ``timeout`` seconds.
+
+    For engine requests that can hang (an exec whose command never ends): the request
+    keeps running on its thread until it ends by itself.
+    """
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, fn()))
+        except BaseException as exc:  # handed to the waiting thread
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=run, name="dockyard-bounded", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise TimeoutError(f"{what} did not finish within {timeout:.1f}s")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value

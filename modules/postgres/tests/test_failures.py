@@ -7,7 +7,7 @@ import time
 import pytest
 from conftest import speaking_german
 
-from dockyard.core import ContainerStartupError, DockyardError, ReadinessAbort
+from dockyard.core import ContainerSpec, ContainerStartupError, DockyardError, ReadinessAbort
 from dockyard.postgres import PostgresContainer
 
 #: Far below the default startup timeout: proves the failure did not wait for it.
@@ -17,9 +17,10 @@ FAST = 30.0
 class _ClientWithOtherPassword(PostgresContainer):
     """The server gets POSTGRES_PASSWORD=server-secret; the client uses another one."""
 
-    def _configure(self) -> None:
-        super()._configure()
+    def _configure_spec(self, spec: ContainerSpec) -> ContainerSpec:
+        spec = super()._configure_spec(spec)  # the server's password is in the spec now
         self.password = "client-guess"
+        return spec
 
 
 def test_wrong_password_fails_fast_with_server_logs() -> None:

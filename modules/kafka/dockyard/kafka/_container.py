@@ -23,7 +23,14 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Self
 
-from dockyard.core import ConfigurationError, DockerContainer, Network, WaitStrategy
+from dockyard.core import (
+    ConfigurationError,
+    ContainerSpec,
+    Network,
+    RunningContainer,
+    ServiceContainer,
+    WaitStrategy,
+)
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
@@ -84,7 +91,7 @@ def check_cluster_id(cluster_id: str) -> str:
     return cluster_id
 
 
-class KafkaContainer(DockerContainer):
+class KafkaContainer(ServiceContainer):
     """Apache Kafka in KRaft mode (one node, broker and controller), for tests.
 
     >>> with KafkaContainer() as kafka:
@@ -99,6 +106,9 @@ class KafkaContainer(DockerContainer):
     and point those containers at ``kafka:19092`` (``get_internal_bootstrap_servers()``).
     """
 
+    default_image = DEFAULT_IMAGE
+    default_port = KAFKA_PORT
+
     def __init__(
         self,
         image: str = DEFAULT_IMAGE,
@@ -107,12 +117,11 @@ class KafkaContainer(DockerContainer):
         node_id: int = 1,
         **docker_run_kwargs: Any,
     ) -> None:
-        super().__init__(image, **docker_run_kwargs)
+        super().__init__(image, KAFKA_PORT, **docker_run_kwargs)
         self._cluster_id = check_cluster_id(cluster_id) if cluster_id else random_cluster_id()
         self._node_id = node_id
         # (listener, the network its alias belongs to — None: the last network at start)
         self._kafka_listeners: list[tuple[Listener, NetworkRef | None]] = []
-        self.with_exposed_ports(KAFKA_PORT)
         # Defaults through the image's environment interface; with_env() may override them.
         self.with_envs(
             KAFKA_NODE_ID=node_id,
@@ -164,33 +173,40 @@ class KafkaContainer(DockerContainer):
         return self
 
     # ------------------------------------------------------------------- hooks
-    def _configure(self) -> None:
-        super()._configure()
-        bound: list[tuple[Listener, NetworkRef | None]] = []
+    def _bound_listeners(self, networks: list[str]) -> list[tuple[Listener, NetworkRef]]:
+        """Each listener with its network: one given without a network goes to the last one."""
+        bound: list[tuple[Listener, NetworkRef]] = []
         for listener, network in self._kafka_listeners:
             if network is None:
-                if not self.networks:
+                if not networks:
                     raise KafkaListenerError(
                         f"Listener {listener.address} is for containers on a Docker network, "
                         "but this container joins none: call with_network(network) before "
                         f"start(), or pass it: with_listener({listener.address!r}, network)."
                     )
-                network = self.networks[-1]
-                self.with_network_aliases(listener.alias, network=network)
+                network = networks[-1]
             bound.append((listener, network))
-        self._kafka_listeners = bound
-        extra = self.listeners
-        self.with_env("CLUSTER_ID", self._cluster_id)
-        self.with_env("KAFKA_LISTENERS", listeners_setting(extra))
-        self.with_env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", protocol_map_setting(extra))
-        # Kafka starts from the start script, once the host port is known.
-        self.with_entrypoint(["sh"])
-        self.with_command(["-c", WAIT_FOR_START_SCRIPT])
+        return bound
 
-    def _on_started(self) -> None:
-        super()._on_started()
-        script = self.start_script(self.host(), self.mapped_port(KAFKA_PORT))
-        self.copy_to_container(script.encode(), START_SCRIPT, mode=0o755)
+    def _configure_spec(self, spec: ContainerSpec) -> ContainerSpec:
+        spec = super()._configure_spec(spec)
+        for listener, network in self._bound_listeners(spec.network_names):
+            if listener.alias not in spec.network_aliases(network):
+                spec = spec.with_network_aliases(listener.alias, network=network)
+        extra = self.listeners
+        return (
+            spec.with_env("CLUSTER_ID", self._cluster_id)
+            .with_env("KAFKA_LISTENERS", listeners_setting(extra))
+            .with_env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", protocol_map_setting(extra))
+            # Kafka starts from the start script, once the host port is known.
+            .with_entrypoint(["sh"])
+            .with_command(["-c", WAIT_FOR_START_SCRIPT])
+        )
+
+    def _on_started(self, container: RunningContainer) -> None:
+        super()._on_started(container)
+        script = self.start_script(container.host(), container.mapped_port(KAFKA_PORT))
+        container.copy_to(script.encode(), START_SCRIPT, mode=0o755)
 
     def _default_wait_strategy(self) -> WaitStrategy | None:
         return KafkaMetadataWaitStrategy(KAFKA_PORT)

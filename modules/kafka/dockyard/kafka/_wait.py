@@ -2,11 +2,12 @@
 
 A log line ("Kafka Server started") only says the JVM got that far; a metadata answer
 through ``host():mapped_port(9092)`` proves that the listener is bound, that Docker's port
-forwarding reaches it and that the broker is serving requests. Each poll is cheap:
-
-1. a raw ApiVersions round trip on a plain socket (Docker's proxy accepts connections
-   before anything listens inside the container, then drops them — no answer, not ready);
-2. only then a kafka-python admin client bootstraps with short timeouts and lists topics.
+forwarding reaches it and that the broker is serving requests. Each poll is one round trip
+of Kafka's own protocol on a plain socket, about a millisecond: ApiVersions, then a
+Metadata request (v4, the oldest Kafka 4 still serves; 1.0 and later know it) whose
+answer must name at least one broker. Docker's proxy accepts
+connections before anything listens inside the container, then drops them: no answer,
+not ready.
 
 A broker that exits while starting is core's business: the poll loop notices the exit at
 once and raises ``ContainerStartupError`` with the exit code and the last log lines.
@@ -24,24 +25,7 @@ from kafka import KafkaAdminClient
 
 from ._listeners import KAFKA_PORT
 
-_API_VERSIONS_KEY = 18
 _CLIENT_ID = b"dockyard-readiness"
-
-
-def api_versions_answer(host: str, port: int, timeout: float) -> bool:
-    """True when something speaking Kafka's protocol answers an ApiVersions request."""
-    header = struct.pack(">hhih", _API_VERSIONS_KEY, 0, 1, len(_CLIENT_ID)) + _CLIENT_ID
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.settimeout(timeout)
-            sock.sendall(struct.pack(">i", len(header)) + header)
-            answer = _recv_exactly(sock, 8)
-    except OSError:
-        return False
-    if answer is None:
-        return False
-    size, correlation_id = struct.unpack(">ii", answer)
-    return bool(correlation_id == 1 and size >= 4)
 
 
 def _recv_exactly(sock: socket.socket, count: int) -> bytes | None:
@@ -76,22 +60,6 @@ def new_admin(config: dict[str, Any]) -> Any:
     return admin
 
 
-def probe_admin(bootstrap: str, timeout: float) -> Any:
-    """An admin client that gives up after ``timeout`` seconds, for readiness polls."""
-    timeout_ms = max(int(timeout * 1000), 100)
-    return new_admin(
-        client_config(
-            bootstrap,
-            KafkaAdminClient.DEFAULT_CONFIG,
-            client_id="dockyard-readiness",
-            request_timeout_ms=timeout_ms,
-            bootstrap_timeout_ms=timeout_ms,  # kafka-python 3
-            api_version_auto_timeout_ms=timeout_ms,  # kafka-python 2
-            reconnect_backoff_max_ms=200,
-        )
-    )
-
-
 def _dispose(admin: Any) -> None:
     for attribute, method in (("_client", "close"), ("_net", "stop")):
         part = getattr(admin, attribute, None)
@@ -100,15 +68,80 @@ def _dispose(admin: Any) -> None:
                 getattr(part, method)()
 
 
+_METADATA_KEY = 3
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.offset = 0
+
+    def take(self, fmt: str) -> Any:
+        (value,) = struct.unpack_from(fmt, self.data, self.offset)
+        self.offset += struct.calcsize(fmt)
+        return value
+
+    def string(self) -> str:
+        size = self.take(">h")
+        text = self.data[self.offset : self.offset + max(size, 0)].decode(errors="replace")
+        self.offset += max(size, 0)
+        return text
+
+
+def _request(
+    sock: socket.socket, api_key: int, version: int, correlation_id: int, body: bytes
+) -> bytes:
+    header = struct.pack(">hhih", api_key, version, correlation_id, len(_CLIENT_ID)) + _CLIENT_ID
+    sock.sendall(struct.pack(">i", len(header) + len(body)) + header + body)
+    size_bytes = _recv_exactly(sock, 4)
+    if size_bytes is None:
+        raise ConnectionError("the broker closed the connection without an answer")
+    (size,) = struct.unpack(">i", size_bytes)
+    answer = _recv_exactly(sock, size)
+    if answer is None:
+        raise ConnectionError("the broker closed the connection mid-answer")
+    if struct.unpack_from(">i", answer)[0] != correlation_id:
+        raise ConnectionError("the answer does not belong to the request")
+    return answer[4:]
+
+
 def metadata_answer(host: str, port: int, timeout: float = 2.0) -> list[str]:
-    """Topics listed by the broker at ``host:port``; raises while it cannot answer."""
-    if not api_versions_answer(host, port, timeout):
-        raise ConnectionError(f"no Kafka protocol answer on {host}:{port} yet")
-    admin = probe_admin(f"{host}:{port}", timeout)
+    """Topics listed by the broker at ``host:port`` (raw Metadata v4); raises
+    ConnectionError while it cannot answer (no Kafka answer, or no broker listed yet)."""
     try:
-        return list(admin.list_topics())
-    finally:
-        admin.close()
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            # topics: null (all of them); allow_auto_topic_creation: false
+            answer = _request(sock, _METADATA_KEY, 4, 2, struct.pack(">ib", -1, 0))
+        return _topics(answer, host, port)
+    except (OSError, struct.error) as exc:
+        raise ConnectionError(f"no Kafka metadata answer on {host}:{port} yet: {exc}") from exc
+
+
+def _topics(answer: bytes, host: str, port: int) -> list[str]:
+    reader = _Reader(answer)
+    reader.take(">i")  # throttle time
+    brokers = reader.take(">i")
+    for _ in range(brokers):
+        reader.take(">i")  # node id
+        reader.string()
+        reader.take(">i")  # port
+        reader.string()  # rack (nullable)
+    if brokers < 1:
+        raise ConnectionError(f"the broker on {host}:{port} lists no brokers yet")
+    reader.string()  # cluster id (nullable)
+    reader.take(">i")  # controller id
+    topics = []
+    for _ in range(reader.take(">i")):
+        reader.take(">h")
+        topics.append(reader.string())
+        reader.take(">b")  # is internal
+        for _ in range(reader.take(">i")):
+            reader.offset += 10  # int16 error, int32 partition, int32 leader
+            for _ in range(2):  # replicas, in-sync replicas
+                count = reader.take(">i")
+                reader.offset += 4 * count
+    return topics
 
 
 class KafkaMetadataWaitStrategy(PollingWaitStrategy):

@@ -6,15 +6,17 @@ import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 from urllib.parse import quote
 
-import sqlalchemy
+from dockyard.core import ConfigurationError, ContainerSpec, ServiceContainer, WaitStrategy
 
-from dockyard.core import ConfigurationError, DockerContainer, WaitStrategy
-
+from . import _drivers
 from ._snapshots import DatabaseAdmin
 from ._wait import PostgresReadyWaitStrategy
+
+if TYPE_CHECKING:
+    import sqlalchemy
 
 __all__ = ["PostgresContainer"]
 
@@ -60,7 +62,7 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-class PostgresContainer(DockerContainer):
+class PostgresContainer(ServiceContainer):
     """PostgreSQL with the official image's interface (``POSTGRES_USER`` & co.).
 
     >>> with PostgresContainer() as pg:                    # doctest: +SKIP
@@ -79,24 +81,28 @@ class PostgresContainer(DockerContainer):
     than on the container's overlay filesystem. ``data_in_memory=False`` keeps it on disk.
     """
 
+    default_image = "postgres:16"
+    default_port = 5432
+
     def __init__(
         self,
-        image: str = "postgres:16",
-        port: int = 5432,
+        image: str = default_image,
+        port: int = default_port,
         username: str | None = None,
         password: str | None = None,
         dbname: str | None = None,
-        driver: str | None = "psycopg2",
+        driver: str | None = _drivers.AUTO,
         *,
         fsync: bool = False,
         data_in_memory: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(image, **kwargs)
-        self.port = int(port)
+        super().__init__(image, port, **kwargs)
         self.username: str = username or os.environ.get("POSTGRES_USER") or "test"
         self.password: str = password or os.environ.get("POSTGRES_PASSWORD") or "test"
         self.dbname: str = dbname or os.environ.get("POSTGRES_DB") or "test"
+        if driver not in (None, _drivers.AUTO):
+            _drivers.resolve(driver)  # an unknown name fails here, not at start()
         self.driver = driver
         #: Template copy strategy of CREATE DATABASE on PostgreSQL >= 15 (None: server default).
         self.clone_strategy: str | None = "FILE_COPY"
@@ -105,7 +111,6 @@ class PostgresContainer(DockerContainer):
         self._user_command = False
         self._data_in_memory = data_in_memory
         self._admin: DatabaseAdmin | None = None
-        self.with_exposed_ports(self.port)
 
     # -- builder ------------------------------------------------------------------------
 
@@ -191,29 +196,30 @@ class PostgresContainer(DockerContainer):
 
     # -- hooks of core -----------------------------------------------------------------
 
-    def _configure(self) -> None:
-        super()._configure()
-        env = {
-            "POSTGRES_USER": self.username,
-            "POSTGRES_PASSWORD": self.password,
-            "POSTGRES_DB": self.dbname,
-        }
-        for key, value in env.items():
-            super().with_env(key, value)
+    def _configure_spec(self, spec: ContainerSpec) -> ContainerSpec:
+        spec = (
+            super()
+            ._configure_spec(spec)
+            .with_envs(
+                POSTGRES_USER=self.username,
+                POSTGRES_PASSWORD=self.password,
+                POSTGRES_DB=self.dbname,
+            )
+        )
         if self._data_in_memory:
-            super().with_env("PGDATA", IN_MEMORY_PGDATA)
-            self.with_tmpfs(IN_MEMORY_PGDATA)
+            spec = spec.with_env("PGDATA", IN_MEMORY_PGDATA).with_tmpfs(IN_MEMORY_PGDATA)
         if self.port != 5432:
             # Both the image's temporary init server and the server read PGPORT.
-            super().with_env("PGPORT", str(self.port))
+            spec = spec.with_env("PGPORT", str(self.port))
         if not self._user_command:
-            super().with_command(self.server_command())
+            spec = spec.with_command(self.server_command())
         for script, target in self.init_scripts:
             # Copied as bytes with an explicit mode, so the server's user can read them
             # whatever the host's owner and umask; executable shell scripts stay
             # executable (the entrypoint runs those and sources the others).
             mode = 0o755 if os.access(script, os.X_OK) else 0o644
-            self.with_copy_to_container(script.read_bytes(), target, mode)
+            spec = spec.with_copy(script.read_bytes(), target, mode)
+        return spec
 
     def _default_wait_strategy(self) -> WaitStrategy | None:
         return PostgresReadyWaitStrategy()
@@ -228,7 +234,9 @@ class PostgresContainer(DockerContainer):
 
     def _scheme(self, driver: str | _Unset | None) -> str:
         chosen = self.driver if isinstance(driver, _Unset) else driver
-        return "postgresql" if not chosen else f"postgresql+{chosen}"
+        if not chosen:
+            return "postgresql"
+        return f"postgresql+{_drivers.resolve(chosen).name}"
 
     def _url(self, driver: str | _Unset | None, host: str, port: int, dbname: str) -> str:
         user = quote(self.username, safe="")
@@ -269,7 +277,27 @@ class PostgresContainer(DockerContainer):
 
     def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:
         """A SQLAlchemy engine for the container's database (``kwargs`` go to create_engine)."""
+        try:
+            import sqlalchemy
+        except ModuleNotFoundError as exc:
+            raise ConfigurationError(
+                "get_engine() needs SQLAlchemy: `pip install 'dockyard-postgres[sqlalchemy]'`, "
+                "or connect with your driver and get_connection_url(driver=None)."
+            ) from exc
         return sqlalchemy.create_engine(self.get_connection_url(driver=driver), **kwargs)
+
+    def connect(self, dbname: str | None = None, *, autocommit: bool = False) -> Any:
+        """A DB-API connection of the container's driver (psycopg2, psycopg or pg8000)."""
+        return _drivers.connect(
+            _drivers.resolve(self.driver),
+            host=self.host(),
+            port=self.mapped_port(self.port),
+            user=self.username,
+            password=self.password,
+            dbname=dbname or self.dbname,
+            timeout=10,
+            autocommit=autocommit,
+        )
 
     # -- snapshots and throw-away databases ------------------------------------------------
 
@@ -278,9 +306,10 @@ class PostgresContainer(DockerContainer):
         """Database-level operations (through the ``postgres`` maintenance database)."""
         if self._admin is None:
             self._admin = DatabaseAdmin(
-                lambda name: self.get_connection_url(dbname=name),
+                lambda name: self.connect(name, autocommit=True),
                 self.dbname,
                 strategy=self.clone_strategy,
+                driver=_drivers.resolve(self.driver),
             )
         return self._admin
 

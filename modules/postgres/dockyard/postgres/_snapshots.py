@@ -5,23 +5,23 @@ is far cheaper than replaying a schema or starting a container.  PostgreSQL
 requires that nobody is connected to the template while it is copied, so the
 operations here first end the other sessions on it.
 
-All statements run on one autocommit *maintenance* connection to the
-``postgres`` database (``template1`` when the container's own database is
-``postgres``), kept open for the life of the container.
+All statements run through the DB-API driver on one autocommit *maintenance*
+connection to the ``postgres`` database (``template1`` when the container's own
+database is ``postgres``), kept open for the life of the container and opened again if
+the server dropped it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
-from typing import TYPE_CHECKING, Final
-
-import sqlalchemy
+from collections.abc import Callable
+from typing import Any, Final
 
 from dockyard.core import DockyardError
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from . import _drivers
 
 __all__ = ["DatabaseAdmin", "SnapshotError", "quote_ident"]
 
@@ -44,103 +44,120 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+Params = tuple[object, ...]
+
+
 class DatabaseAdmin:
     """Database-level operations on one running server.
 
-    ``url_for(dbname)`` builds a connection URL (through the published port) for
-    a given database; ``dbname`` is the container's main database.
+    ``connect(dbname)`` opens an autocommit DB-API connection to a database of the
+    server (``_drivers.connect``); ``dbname`` is the container's main database.
     """
 
     def __init__(
         self,
-        url_for: Callable[[str], str],
+        connect: Callable[[str], Any],
         dbname: str,
         *,
         strategy: str | None = "FILE_COPY",
+        driver: _drivers.Driver | None = None,
     ) -> None:
-        self._url_for = url_for
+        self._connect = connect
+        self._driver = driver
         self.dbname = dbname
         self.strategy = strategy
         self.maintenance_db = "template1" if dbname == "postgres" else "postgres"
-        self._engine: sqlalchemy.Engine | None = None
+        self._connection: Any = None
         self._server_version: int | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     # -- connection -----------------------------------------------------------------
 
-    def _get_engine(self) -> sqlalchemy.Engine:
-        with self._lock:
-            if self._engine is None:
-                self._engine = sqlalchemy.create_engine(
-                    self._url_for(self.maintenance_db),
-                    isolation_level="AUTOCOMMIT",
-                    pool_size=1,
-                    max_overflow=4,
-                    pool_pre_ping=True,
-                )
-            return self._engine
+    def _cursor(self) -> Any:
+        if self._connection is None:
+            self._connection = self._connect(self.maintenance_db)
+        return self._connection.cursor()
 
-    def _run(self, *statements: tuple[str, dict[str, object]]) -> list[object]:
+    def _run(self, *statements: tuple[str, Params]) -> list[object]:
+        """Run statements in order on the maintenance connection; the first column of the
+        first row of each (None when it returns nothing)."""
+        with self._lock:
+            try:
+                return self._run_on_connection(statements)
+            except Exception as error:
+                if (
+                    self._driver is None
+                    or _drivers.classify(self._driver, error, lambda _: False) != "not-yet"
+                ):
+                    raise
+                self.close()  # the server dropped the connection: open a new one once
+                return self._run_on_connection(statements)
+
+    def _run_on_connection(self, statements: tuple[tuple[str, Params], ...]) -> list[object]:
         results: list[object] = []
-        with self._get_engine().connect() as connection:
+        cursor = self._cursor()
+        try:
             for sql, params in statements:
-                result = connection.execute(sqlalchemy.text(sql), params)
-                results.append(result.scalar() if result.returns_rows else None)
+                cursor.execute(sql, params) if params else cursor.execute(sql)
+                row = cursor.fetchone() if cursor.description is not None else None
+                results.append(row[0] if row else None)
+        finally:
+            cursor.close()
         return results
 
     def close(self) -> None:
         with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+            if self._connection is not None:
+                with contextlib.suppress(Exception):  # already broken: nothing to release
+                    self._connection.close()
+                self._connection = None
 
     # -- queries --------------------------------------------------------------------
 
     def server_version(self) -> int:
         """``server_version_num``, e.g. 150007."""
         if self._server_version is None:
-            (value,) = self._run(("SELECT current_setting('server_version_num')::int", {}))
+            (value,) = self._run(("SELECT current_setting('server_version_num')::int", ()))
             assert isinstance(value, int)
             self._server_version = value
         return self._server_version
 
     def exists(self, name: str) -> bool:
-        (value,) = self._run(
-            ("SELECT count(*) FROM pg_database WHERE datname = :name", {"name": name})
-        )
+        (value,) = self._run(("SELECT count(*) FROM pg_database WHERE datname = %s", (name,)))
         return bool(value)
 
     def databases(self) -> list[str]:
-        with self._get_engine().connect() as connection:
-            rows = connection.execute(
-                sqlalchemy.text("SELECT datname FROM pg_database ORDER BY datname")
-            )
-            return [str(row[0]) for row in rows]
+        with self._lock:
+            cursor = self._cursor()
+            try:
+                cursor.execute("SELECT datname FROM pg_database ORDER BY datname")
+                return [str(row[0]) for row in cursor.fetchall()]
+            finally:
+                cursor.close()
 
     # -- statements -----------------------------------------------------------------
 
     @staticmethod
-    def _terminate(name: str) -> tuple[str, dict[str, object]]:
+    def _terminate(name: str) -> tuple[str, Params]:
         return (
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = :name AND pid <> pg_backend_pid()",
-            {"name": name},
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
         )
 
-    def _drop(self, name: str) -> list[tuple[str, dict[str, object]]]:
+    def _drop(self, name: str) -> list[tuple[str, Params]]:
         if self.server_version() >= 130000:
-            return [(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)", {})]
-        return [self._terminate(name), (f"DROP DATABASE IF EXISTS {quote_ident(name)}", {})]
+            return [(f"DROP DATABASE IF EXISTS {quote_ident(name)} WITH (FORCE)", ())]
+        return [self._terminate(name), (f"DROP DATABASE IF EXISTS {quote_ident(name)}", ())]
 
-    def _create(self, name: str, template: str) -> tuple[str, dict[str, object]]:
+    def _create(self, name: str, template: str) -> tuple[str, Params]:
         sql = f"CREATE DATABASE {quote_ident(name)} TEMPLATE {quote_ident(template)}"
         if self.strategy and self.server_version() >= 150000:
             sql += f" STRATEGY {self.strategy}"
-        return (sql, {})
+        return (sql, ())
 
-    def _translate(self, action: str, error: sqlalchemy.exc.DBAPIError) -> SnapshotError:
-        message = str(error.orig).strip() if error.orig is not None else str(error)
-        return SnapshotError(f"{action} failed: {message}")
+    def _translate(self, action: str, error: Exception) -> SnapshotError:
+        return SnapshotError(f"{action} failed: {_drivers.message(error)}")
 
     @staticmethod
     def _check_name(name: str, what: str) -> None:
@@ -162,9 +179,11 @@ class DatabaseAdmin:
                 self._create(name, self.dbname),
                 # Nobody should connect to a snapshot: a session on it would make the
                 # next restore wait and fail.
-                (f"ALTER DATABASE {quote_ident(name)} ALLOW_CONNECTIONS false", {}),
+                (f"ALTER DATABASE {quote_ident(name)} ALLOW_CONNECTIONS false", ()),
             )
-        except sqlalchemy.exc.DBAPIError as error:
+        except DockyardError:
+            raise
+        except Exception as error:
             raise self._translate(f"snapshot {name!r} of {self.dbname!r}", error) from error
 
     def restore(self, name: str) -> None:
@@ -174,7 +193,9 @@ class DatabaseAdmin:
             raise SnapshotError(f"there is no snapshot {name!r} to restore")
         try:
             self._run(*self._drop(self.dbname), self._create(self.dbname, name))
-        except sqlalchemy.exc.DBAPIError as error:
+        except DockyardError:
+            raise
+        except Exception as error:
             raise self._translate(f"restore of {self.dbname!r} from {name!r}", error) from error
 
     def create_from_template(self, name: str | None, template: str) -> str:
@@ -186,7 +207,9 @@ class DatabaseAdmin:
         quote_ident(template)
         try:
             self._run(self._terminate(template), self._create(name, template))
-        except sqlalchemy.exc.DBAPIError as error:
+        except DockyardError:
+            raise
+        except Exception as error:
             raise self._translate(f"creating {name!r} from template {template!r}", error) from error
         return name
 
@@ -195,5 +218,7 @@ class DatabaseAdmin:
         self._check_name(name, "a database to drop")
         try:
             self._run(*self._drop(name))
-        except sqlalchemy.exc.DBAPIError as error:
+        except DockyardError:
+            raise
+        except Exception as error:
             raise self._translate(f"dropping {name!r}", error) from error

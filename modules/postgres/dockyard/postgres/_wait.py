@@ -14,26 +14,29 @@ a non-English ``lc_messages``/``LANGUAGE``, and it says nothing about
 credentials.  This strategy therefore decides on a real query:
 
 * ready  ⇔  ``SELECT 1`` succeeds through the *published TCP port* with the
-  container's configured credentials.  The temporary init server never listens
+  container's configured credentials, through the DB-API driver itself (SQLAlchemy is
+  not needed for readiness).  The temporary init server never listens
   on TCP, so a successful TCP query proves the init phase is over and the real
   server is up;
 * the log is only an optimisation: while the (English) log positively shows the
   init phase in progress (exactly one ``ready`` line, no "init process
   complete" line yet), the query is attempted at a slower pace;
-* a password/authentication failure aborts at once (``ReadinessAbort``) with the
-  server's last log lines; a container that exits is reported by core at once.
+* only "cannot talk to the server yet" (refused, reset, timed out, starting up) means
+  not yet; a password/authentication failure aborts at once (``ReadinessAbort``) with
+  the server's last log lines, as does any other answer (a missing database) or a missing
+  driver (``ConfigurationError``, naming the pip extra); a container that exits is
+  reported by core at once.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import sqlalchemy
-from sqlalchemy.pool import NullPool
+from dockyard.core import NotReady, PollingWaitStrategy, ReadinessAbort
 
-from dockyard.core import PollingWaitStrategy, ReadinessAbort
+from . import _drivers
 
 if TYPE_CHECKING:
     from dockyard.core import WaitTarget
@@ -51,6 +54,7 @@ _INIT_OVER_MARKERS = re.compile(
 
 #: How often the query is tried while the log shows the init phase running.
 _SLOW_PROBE_INTERVAL = 1.0
+_CONNECT_TIMEOUT = 3.0
 
 #: Signs of an authentication/authorisation failure in a server error message:
 #: the English texts and the stem of "authentication" in the languages that
@@ -71,8 +75,13 @@ class _HasCredentials(Protocol):
 
     driver: str | None
     username: str
+    password: str
+    dbname: str
+    port: int
 
-    def get_connection_url(self, host: str | None = None, driver: Any = ...) -> str: ...
+    def host(self) -> str: ...
+
+    def mapped_port(self, port: int) -> int: ...
 
 
 def is_auth_failure(message: str) -> bool:
@@ -96,32 +105,15 @@ def init_phase_in_progress(log_text: str) -> bool:
     return log_text.count(READY_LINE) == 1
 
 
-def _connect_args(driver: str | None) -> dict[str, Any]:
-    if driver in (None, "psycopg2", "psycopg", "psycopg2cffi"):
-        return {"connect_timeout": 3}
-    if driver == "pg8000":
-        return {"timeout": 3}
-    return {}
-
-
 class PostgresReadyWaitStrategy(PollingWaitStrategy):
     """Ready when ``SELECT 1`` succeeds through the published port (see module doc)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._engine: sqlalchemy.Engine | None = None
-        self._engine_url: str | None = None
         self._last_probe = 0.0
 
-    def _engine_for(self, url: str, driver: str | None) -> sqlalchemy.Engine:
-        if self._engine is None or self._engine_url != url:
-            if self._engine is not None:
-                self._engine.dispose()
-            self._engine = sqlalchemy.create_engine(
-                url, poolclass=NullPool, connect_args=_connect_args(driver)
-            )
-            self._engine_url = url
-        return self._engine
+    def _reset_run_state(self) -> None:
+        self._last_probe = 0.0
 
     def is_ready(self, target: WaitTarget) -> bool:
         container = target.container
@@ -129,37 +121,51 @@ class PostgresReadyWaitStrategy(PollingWaitStrategy):
             raise ReadinessAbort(
                 f"{type(self).__name__} needs a PostgresContainer, got {type(container).__name__}"
             )
-        log_text = target.logs()
+        driver = _drivers.resolve(container.driver)  # ConfigurationError: not installed
+        driver.load()
         now = time.monotonic()
-        if init_phase_in_progress(log_text) and now - self._last_probe < _SLOW_PROBE_INTERVAL:
-            raise RuntimeError("the image is still running its init phase (temporary server)")
+        if init_phase_in_progress(target.logs()) and now - self._last_probe < _SLOW_PROBE_INTERVAL:
+            raise NotReady("the image is still running its init phase (temporary server)")
         self._last_probe = now
-
-        engine = self._engine_for(container.get_connection_url(), container.driver)
+        address = (container.host(), container.mapped_port(container.port))
         try:
-            with engine.connect() as connection:
-                value = connection.execute(sqlalchemy.text("SELECT 1")).scalar_one()
-        except sqlalchemy.exc.DBAPIError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
-            sqlstate = getattr(error.orig, "pgcode", None) or getattr(error.orig, "sqlstate", None)
-            if sqlstate == "28P01" or is_auth_failure(message):
+            value = self._select_one(driver, container, address)
+        except Exception as error:
+            kind = _drivers.classify(driver, error, is_auth_failure)
+            text = _drivers.message(error)
+            if kind == "auth":
                 # Core appends the container's last log lines (the server's FATAL line).
                 raise ReadinessAbort(
                     f"PostgreSQL rejected the configured credentials of user "
-                    f"{container.username!r}: {message.strip()}. Check the password given to "
+                    f"{container.username!r}: {text}. Check the password given to "
                     "PostgresContainer against the server's POSTGRES_PASSWORD"
                 ) from error
-            raise RuntimeError(f"SELECT 1 failed: {message.strip()}") from error
+            if kind == "fatal":
+                raise ReadinessAbort(f"PostgreSQL refused the readiness query: {text}") from error
+            raise NotReady(f"cannot query yet: {text}") from error
         if value != 1:
-            raise RuntimeError(f"SELECT 1 returned {value!r}")
-        self.close()
+            raise ReadinessAbort(f"SELECT 1 returned {value!r}")
         return True
+
+    def _select_one(
+        self, driver: _drivers.Driver, container: _HasCredentials, address: tuple[str, int]
+    ) -> object:
+        connection = _drivers.connect(
+            driver,
+            host=address[0],
+            port=address[1],
+            user=container.username,
+            password=container.password,
+            dbname=container.dbname,
+            timeout=min(_CONNECT_TIMEOUT, self.check_time_left()),
+        )
+        try:
+            cursor = connection.cursor()
+            cursor.execute("SELECT 1")
+            row = cursor.fetchone()
+        finally:
+            connection.close()
+        return row[0] if row else None
 
     def describe(self) -> str:
         return "PostgreSQL answering SELECT 1 on its published port"
-
-    def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
-            self._engine_url = None

@@ -12,7 +12,7 @@ import redis
 import redis.asyncio
 from redis.exceptions import ResponseError
 
-from dockyard.core import ConfigurationError, DockerContainer, WaitStrategy
+from dockyard.core import ConfigurationError, ContainerSpec, ServiceContainer, WaitStrategy
 
 from ._wait import RedisPingWaitStrategy
 
@@ -24,7 +24,7 @@ CONFIG_FILE_PATH = "/usr/local/etc/redis/redis.conf"
 _DEFAULT_DATABASES = 16
 
 
-class RedisContainer(DockerContainer):
+class RedisContainer(ServiceContainer):
     """A Redis server in a container, ready when it answers ``PING``.
 
     ``image`` defaults to the upstream ``redis:7``; ``port`` is the port the
@@ -36,22 +36,23 @@ class RedisContainer(DockerContainer):
     arguments win over earlier ones and over the config file.
     """
 
+    default_image = "redis:7"
+    default_port = 6379
+
     def __init__(
         self,
-        image: str = "redis:7",
-        port: int = 6379,
+        image: str = default_image,
+        port: int = default_port,
         password: str | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(image, **kwargs)
-        self.port = port
+        super().__init__(image, port, **kwargs)
         self.password = password
         self._server_args: list[str] = []
         self._config_file: Path | None = None
         self._db_lock = threading.Lock()
         self._last_db = 0
         self._databases: int | None = None
-        self._config_copied = False
 
     # -- builder ---------------------------------------------------------
     def with_server_args(self, *args: str) -> Self:
@@ -69,8 +70,6 @@ class RedisContainer(DockerContainer):
         config = Path(path)
         if not config.is_file():
             raise ConfigurationError(f"Redis config file not found: {config}")
-        if self._config_copied:
-            raise ConfigurationError("with_config_file() must be called before start()")
         self._config_file = config
         return self
 
@@ -86,15 +85,12 @@ class RedisContainer(DockerContainer):
         return command
 
     # -- core hooks ------------------------------------------------------
-    def _configure(self) -> None:
-        super()._configure()
-        self.with_exposed_ports(self.port)
-        if self._config_file is not None and not self._config_copied:
+    def _configure_spec(self, spec: ContainerSpec) -> ContainerSpec:
+        spec = super()._configure_spec(spec)
+        if self._config_file is not None:
             # As bytes with mode 0644: the upstream image runs redis-server as user "redis".
-            content = self._config_file.read_bytes()
-            self.with_copy_to_container(content, CONFIG_FILE_PATH, 0o644)
-            self._config_copied = True
-        self.with_command(self.server_command())
+            spec = spec.with_copy(self._config_file.read_bytes(), CONFIG_FILE_PATH, 0o644)
+        return spec.with_command(self.server_command())
 
     def _default_wait_strategy(self) -> WaitStrategy | None:
         return RedisPingWaitStrategy(port=self.port, password=self.password)

@@ -10,6 +10,8 @@ so those abort the wait at once (core adds the server's last log lines).
 
 from __future__ import annotations
 
+from typing import Self
+
 import redis
 from redis.backoff import NoBackoff
 from redis.exceptions import (
@@ -21,7 +23,7 @@ from redis.exceptions import (
 )
 from redis.retry import Retry
 
-from dockyard.core import PollingWaitStrategy, ReadinessAbort, WaitTarget
+from dockyard.core import NotReady, PollingWaitStrategy, ReadinessAbort, WaitTarget
 
 __all__ = ["RedisPingWaitStrategy", "is_fatal_ping_error"]
 
@@ -47,7 +49,7 @@ class RedisPingWaitStrategy(PollingWaitStrategy):
     """Poll ``PING`` on the published ``port`` until the server answers ``PONG``.
 
     ``password`` (and ``username`` for ACL users) are what the client sends.
-    ``loading_polls`` counts the polls answered with ``LOADING``.
+    ``loading_polls`` counts the polls of the latest wait answered with ``LOADING``.
     """
 
     def __init__(
@@ -63,7 +65,16 @@ class RedisPingWaitStrategy(PollingWaitStrategy):
         self.password = password
         self.username = username
         self.socket_timeout = socket_timeout
-        self.loading_polls = 0
+        # One tally per wait, shared by this instance and the copy that runs the wait.
+        self._loading = [0]
+
+    def fresh(self) -> Self:
+        self._loading = [0]
+        return super().fresh()
+
+    @property
+    def loading_polls(self) -> int:
+        return self._loading[0]
 
     def is_ready(self, target: WaitTarget) -> bool:
         host = target.host()
@@ -75,7 +86,6 @@ class RedisPingWaitStrategy(PollingWaitStrategy):
             password=self.password,
             socket_connect_timeout=self.socket_timeout,
             socket_timeout=self.socket_timeout,
-            retry_on_timeout=False,
             retry=Retry(NoBackoff(), 0),  # one attempt per poll; core does the polling
         )
         with client:
@@ -83,7 +93,7 @@ class RedisPingWaitStrategy(PollingWaitStrategy):
                 answer = client.ping()
             except RedisError as exc:
                 if isinstance(exc, BusyLoadingError):
-                    self.loading_polls += 1
+                    self._loading[0] += 1
                 if is_fatal_ping_error(exc):
                     # core appends the server's last log lines to the message
                     reason = str(exc).rstrip(".")
@@ -92,7 +102,8 @@ class RedisPingWaitStrategy(PollingWaitStrategy):
                         "Check the password given to RedisContainer against the server's "
                         "requirepass (server args, config file)"
                     ) from exc
-                raise
+                # Refused, reset, LOADING, BUSY...: the server cannot answer PONG yet.
+                raise NotReady(f"PING: {exc!r}") from exc
         return bool(answer)
 
     def describe(self) -> str:

@@ -1,0 +1,540 @@
+"""The engine layer: the one place that talks to docker-py.
+
+``Engine`` is the narrow contract the rest of core needs from a container engine; every
+request is one method, so what a container costs in API requests can be read off the code.
+``DockerEngine`` implements it over docker-py's low-level client and turns every engine
+error into a ``DockyardError`` here, once. ``dockyard.core.testing.FakeEngine`` implements
+the same contract in memory for unit tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import struct
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import docker
+import docker.constants
+import docker.errors
+import requests.exceptions
+from docker.models.containers import _create_container_args
+from docker.types import EndpointConfig
+
+from ._errors import (
+    ConfigurationError,
+    ConflictError,
+    DockerUnavailableError,
+    EngineError,
+    NotFoundError,
+)
+
+log = logging.getLogger("dockyard.core.engine")
+
+DEFAULT_SOCKET_URL = "unix:///var/run/docker.sock"
+REQUEST_TIMEOUT = 120
+# Every running container holds one streaming connection (its log stream); docker-py's
+# default pool of 10 would discard connections with a warning beyond ten containers.
+POOL_SIZE = 64
+STDOUT, STDERR = 1, 2
+
+# testcontainers-python constructor arguments that docker-py's create() spells differently.
+_TESTCONTAINERS_PYTHON_HINTS = {
+    "env": "with_env(key, value) / with_envs(KEY=value)",
+    "docker_client_kw": "docker_client=docker.DockerClient(...)",
+    "network_aliases": "with_network(network).with_network_aliases(...)",
+}
+
+
+@dataclass(frozen=True)
+class ExecOutput:
+    exit_code: int
+    output: bytes
+
+
+class LogStream(Protocol):
+    """A container's output as it is written: ``(STDOUT or STDERR, bytes)`` until it exits."""
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]: ...
+
+    def close(self) -> None: ...
+
+
+class Engine(Protocol):
+    """What core asks of a container engine. One method, one API request (exec: three)."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def docker_client(self) -> Any: ...
+
+    def version(self) -> dict[str, Any]: ...
+
+    def validate_create_options(self, options: Mapping[str, Any]) -> None: ...
+
+    # containers
+    def create_container(
+        self, options: Mapping[str, Any], network: str | None, aliases: Sequence[str]
+    ) -> str: ...
+
+    def start_container(self, ident: str) -> None: ...
+
+    def inspect_container(self, ident: str) -> dict[str, Any]: ...
+
+    def list_containers(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
+    def remove_container(self, ident: str) -> None: ...
+
+    def kill_container(self, ident: str, signal: str | None = None) -> None: ...
+
+    def wait_container(self, ident: str, timeout: float | None = None) -> int: ...
+
+    def connect_network(self, network: str, ident: str, aliases: Sequence[str]) -> None: ...
+
+    def put_archive(self, ident: str, path: str, data: bytes) -> None: ...
+
+    def get_archive(self, ident: str, path: str) -> Iterator[bytes]: ...
+
+    def exec(
+        self,
+        ident: str,
+        command: str | Sequence[str],
+        *,
+        user: str = "",
+        workdir: str | None = None,
+        environment: Mapping[str, str] | None = None,
+        privileged: bool = False,
+    ) -> ExecOutput: ...
+
+    def logs(
+        self,
+        ident: str,
+        *,
+        tty: bool,
+        stdout: bool = True,
+        stderr: bool = True,
+        tail: int | None = None,
+    ) -> bytes: ...
+
+    def follow_logs(self, ident: str, *, tty: bool) -> LogStream: ...
+
+    def events(
+        self, filters: Mapping[str, Any], since: float | None, until: float | None
+    ) -> Iterator[dict[str, Any]]: ...
+
+    # networks
+    def create_network(
+        self, name: str, *, driver: str, labels: Mapping[str, str], options: Mapping[str, Any]
+    ) -> str: ...
+
+    def remove_network(self, ident: str) -> None: ...
+
+    def inspect_network(self, ident: str) -> dict[str, Any]: ...
+
+    def list_networks(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
+    # images
+    def image_present(self, ref: str) -> bool: ...
+
+    def pull_image(self, repository: str, reference: str) -> Iterator[dict[str, Any]]: ...
+
+    def build_image(self, **options: Any) -> Iterator[dict[str, Any]]: ...
+
+    def remove_image(self, ref: str) -> None: ...
+
+    def container_model(self, attrs: Mapping[str, Any]) -> Any:
+        """docker-py's ``Container`` for inspect data (no request): the escape hatch."""
+
+    def network_model(self, ident: str) -> Any:
+        """docker-py's ``Network`` (one request): the escape hatch."""
+
+    def close(self) -> None: ...
+
+
+def _explanation(exc: docker.errors.APIError) -> str:
+    text = exc.explanation
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    return str(text or exc).strip()
+
+
+@contextlib.contextmanager
+def engine_errors(url: str, action: str) -> Iterator[None]:
+    """Turn what docker-py raises into Dockyard's hierarchy; interrupts pass unchanged."""
+    try:
+        yield
+    except docker.errors.NotFound as exc:
+        explanation = _explanation(exc)
+        raise NotFoundError(
+            f"{action}: {explanation}", status_code=404, explanation=explanation
+        ) from exc
+    except docker.errors.APIError as exc:
+        explanation = _explanation(exc)
+        kind = ConflictError if exc.status_code == 409 else EngineError
+        raise kind(
+            f"{action}: {explanation}", status_code=exc.status_code, explanation=explanation
+        ) from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise DockerUnavailableError(f"{url}: {exc}") from exc
+    except requests.exceptions.RequestException as exc:
+        raise EngineError(f"{action}: the engine at {url} did not answer: {exc}") from exc
+    except docker.errors.DockerException as exc:
+        raise EngineError(f"{action}: {exc}") from exc
+
+
+def client_environment(docker_host: str | None) -> dict[str, str]:
+    """The environment docker-py reads: ours, with the configured engine as DOCKER_HOST.
+
+    Going through docker-py's own reading keeps DOCKER_TLS_VERIFY and DOCKER_CERT_PATH in
+    force for a host that came from ~/.testcontainers.properties as well as from the env.
+    """
+    environment = dict(os.environ)
+    if docker_host:
+        environment["DOCKER_HOST"] = docker_host
+    return environment
+
+
+class _FrameStream:
+    """The log stream of one container, read frame by frame (or raw for a tty)."""
+
+    def __init__(self, response: Any, sock: Any, tty: bool) -> None:
+        self._response = response
+        self._sock = sock
+        self._tty = tty
+        self._closed = False
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        raw = self._response.raw
+        try:
+            while not self._closed:
+                if self._tty:
+                    data = raw.read1(65536)
+                    if not data:
+                        return
+                    yield STDOUT, bytes(data)
+                    continue
+                header = raw.read(8)
+                if len(header) < 8:
+                    return
+                kind, size = struct.unpack(">BxxxL", header)
+                if not size:
+                    continue
+                payload = raw.read(size)
+                if not payload:
+                    return
+                yield (STDERR if kind == STDERR else STDOUT), bytes(payload)
+        except (OSError, ValueError, AttributeError, requests.exceptions.RequestException):
+            return  # closed under us (stop()) or by the engine: the stream is over
+        except Exception as exc:  # urllib3's protocol errors on a cut connection
+            log.debug("log stream ended: %r", exc)
+            return
+
+    def close(self) -> None:
+        self._closed = True
+        # shutdown() wakes a reader blocked in another thread; close() alone may not.
+        for target in (self._sock, getattr(self._sock, "_sock", None)):
+            if target is not None:
+                with contextlib.suppress(Exception):
+                    target.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            self._response.close()
+
+
+class DockerEngine:
+    """``Engine`` over docker-py's low-level API client."""
+
+    def __init__(self, client: Any, url: str) -> None:
+        self._client = client
+        self._api = client.api
+        self._url = url
+
+    @classmethod
+    def connect(cls, docker_host: str | None) -> DockerEngine:
+        """A client for the configured engine that answered a ping, or DockerUnavailableError."""
+        where = docker_host or os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET_URL
+        try:
+            client = docker.from_env(
+                timeout=REQUEST_TIMEOUT,
+                max_pool_size=POOL_SIZE,
+                environment=client_environment(docker_host),
+            )
+            client.ping()
+        except docker.errors.DockerException as exc:
+            raise DockerUnavailableError(f"{where}: {exc}") from exc
+        except requests.exceptions.RequestException as exc:
+            raise DockerUnavailableError(f"{where}: {exc}") from exc
+        return cls(client, where)
+
+    @classmethod
+    def from_client(cls, client: Any) -> DockerEngine:
+        """Wrap a docker-py client the caller made (``DockerContainer(docker_client=...)``)."""
+        base = str(getattr(client.api, "base_url", "") or "")
+        if base.startswith("http+docker://"):  # docker-py's rewrite of unix sockets
+            base = os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET_URL
+        return cls(client, base or DEFAULT_SOCKET_URL)
+
+    def _errors(self, action: str) -> contextlib.AbstractContextManager[None]:
+        return engine_errors(self._url, action)
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def docker_client(self) -> Any:
+        return self._client
+
+    @property
+    def api_version(self) -> str:
+        return str(self._api._version)
+
+    def version(self) -> dict[str, Any]:
+        with self._errors("reading the engine version"):
+            return dict(self._api.version())
+
+    def validate_create_options(self, options: Mapping[str, Any]) -> None:
+        """Raise ConfigurationError unless docker-py's ``containers.create`` accepts them.
+
+        docker-py's own argument conversion runs (no request), so an unknown or malformed
+        option fails before the reaper, networks or the container exist.
+        """
+        validate_create_options(options, self.api_version)
+
+    # -- containers -------------------------------------------------------------------
+    def create_container(
+        self, options: Mapping[str, Any], network: str | None, aliases: Sequence[str]
+    ) -> str:
+        kwargs = dict(options)
+        if network is not None:
+            kwargs["network"] = network
+            kwargs["networking_config"] = {
+                network: EndpointConfig(self.api_version, aliases=list(aliases) or None)
+            }
+        kwargs["version"] = self.api_version
+        with self._errors(f"creating a container from {kwargs.get('image')}"):
+            created = self._api.create_container(**_create_container_args(kwargs))
+        return str(created["Id"])
+
+    def start_container(self, ident: str) -> None:
+        with self._errors(f"starting container {ident[:12]}"):
+            self._api.start(ident)
+
+    def inspect_container(self, ident: str) -> dict[str, Any]:
+        with self._errors(f"inspecting container {ident[:12]}"):
+            return dict(self._api.inspect_container(ident))
+
+    def list_containers(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._errors("listing containers"):
+            return list(self._api.containers(all=True, filters=dict(filters)))
+
+    def remove_container(self, ident: str) -> None:
+        """Remove with force and anonymous volumes; already gone or being removed is fine."""
+        try:
+            with self._errors(f"removing container {ident[:12]}"):
+                self._api.remove_container(ident, force=True, v=True)
+        except NotFoundError:
+            return
+        except ConflictError as exc:
+            if "in progress" not in exc.explanation and "is already" not in exc.explanation:
+                raise
+
+    def kill_container(self, ident: str, signal: str | None = None) -> None:
+        with self._errors(f"killing container {ident[:12]}"):
+            self._api.kill(ident, signal=signal)
+
+    def wait_container(self, ident: str, timeout: float | None = None) -> int:
+        with self._errors(f"waiting for container {ident[:12]}"):
+            result = self._api.wait(ident, timeout=timeout)
+        return int(result.get("StatusCode", -1))
+
+    def connect_network(self, network: str, ident: str, aliases: Sequence[str]) -> None:
+        with self._errors(f"connecting container {ident[:12]} to network {network!r}"):
+            self._api.connect_container_to_network(ident, network, aliases=list(aliases) or None)
+
+    def put_archive(self, ident: str, path: str, data: bytes) -> None:
+        with self._errors(f"copying into container {ident[:12]}"):
+            if not self._api.put_archive(ident, path, data):
+                raise EngineError(f"copying into container {ident[:12]}: the engine refused")
+
+    def get_archive(self, ident: str, path: str) -> Iterator[bytes]:
+        with self._errors(f"copying {path} out of container {ident[:12]}"):
+            chunks, _ = self._api.get_archive(ident, path)
+        return iter(chunks)
+
+    def exec(
+        self,
+        ident: str,
+        command: str | Sequence[str],
+        *,
+        user: str = "",
+        workdir: str | None = None,
+        environment: Mapping[str, str] | None = None,
+        privileged: bool = False,
+    ) -> ExecOutput:
+        argv = command if isinstance(command, str) else list(command)
+        with self._errors(f"running {argv!r} in container {ident[:12]}"):
+            created = self._api.exec_create(
+                ident,
+                argv,
+                user=user,
+                workdir=workdir,
+                environment=dict(environment) if environment else None,
+                privileged=privileged,
+            )
+            output = self._api.exec_start(created["Id"])
+            code = self._api.exec_inspect(created["Id"]).get("ExitCode")
+        return ExecOutput(int(code or 0), bytes(output or b""))
+
+    def logs(
+        self,
+        ident: str,
+        *,
+        tty: bool,
+        stdout: bool = True,
+        stderr: bool = True,
+        tail: int | None = None,
+    ) -> bytes:
+        params = {"stdout": int(stdout), "stderr": int(stderr), "tail": tail or "all"}
+        with self._errors(f"reading the logs of container {ident[:12]}"):
+            response = self._api._get(
+                self._api._url("/containers/{0}/logs", ident), params=params, stream=False
+            )
+            self._api._raise_for_status(response)
+            body = bytes(response.content)
+        return body if tty else _demultiplex(body)
+
+    def follow_logs(self, ident: str, *, tty: bool) -> LogStream:
+        params = {"stdout": 1, "stderr": 1, "follow": 1, "tail": "all"}
+        with self._errors(f"following the logs of container {ident[:12]}"):
+            response = self._api._get(
+                self._api._url("/containers/{0}/logs", ident), params=params, stream=True
+            )
+            self._api._raise_for_status(response)
+            sock = self._api._get_raw_response_socket(response)
+            self._api._disable_socket_timeout(sock)
+        return _FrameStream(response, sock, tty)
+
+    def events(
+        self, filters: Mapping[str, Any], since: float | None, until: float | None
+    ) -> Iterator[dict[str, Any]]:
+        with self._errors("reading engine events"):
+            stream = self._api.events(since=since, until=until, filters=dict(filters), decode=True)
+        return iter(stream)
+
+    # -- networks -----------------------------------------------------------------------
+    def create_network(
+        self, name: str, *, driver: str, labels: Mapping[str, str], options: Mapping[str, Any]
+    ) -> str:
+        with self._errors(f"creating network {name!r}"):
+            try:
+                created = self._api.create_network(
+                    name, driver=driver, labels=dict(labels), check_duplicate=True, **options
+                )
+            except TypeError as exc:
+                raise ConfigurationError(
+                    f"Invalid options for network {name}: {exc}. Extra keyword arguments of "
+                    "Network go to docker-py's networks.create()."
+                ) from exc
+        return str(created["Id"])
+
+    def remove_network(self, ident: str) -> None:
+        try:
+            with self._errors(f"removing network {ident[:12]}"):
+                self._api.remove_network(ident)
+        except NotFoundError:
+            return
+
+    def inspect_network(self, ident: str) -> dict[str, Any]:
+        with self._errors(f"inspecting network {ident[:12]}"):
+            return dict(self._api.inspect_network(ident))
+
+    def list_networks(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._errors("listing networks"):
+            return list(self._api.networks(filters=dict(filters)))
+
+    # -- images -----------------------------------------------------------------------------
+    def image_present(self, ref: str) -> bool:
+        try:
+            with self._errors(f"inspecting image {ref}"):
+                self._api.inspect_image(ref)
+        except NotFoundError:
+            return False
+        return True
+
+    def pull_image(self, repository: str, reference: str) -> Iterator[dict[str, Any]]:
+        with self._errors(f"pulling {repository}:{reference}"):
+            stream = self._api.pull(repository, tag=reference, stream=True, decode=True)
+            yield from stream
+
+    def build_image(self, **options: Any) -> Iterator[dict[str, Any]]:
+        with self._errors(f"building {options.get('path')}"):
+            yield from self._api.build(decode=True, **options)
+
+    def remove_image(self, ref: str) -> None:
+        try:
+            with self._errors(f"removing image {ref}"):
+                self._api.remove_image(ref, force=True)
+        except NotFoundError:
+            return
+
+    def container_model(self, attrs: Mapping[str, Any]) -> Any:
+        return self._client.containers.prepare_model(dict(attrs))
+
+    def network_model(self, ident: str) -> Any:
+        with self._errors(f"inspecting network {ident[:12]}"):
+            return self._client.networks.get(ident)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._client.close()
+
+
+def _demultiplex(body: bytes) -> bytes:
+    out = bytearray()
+    offset = 0
+    while offset + 8 <= len(body):
+        _, size = struct.unpack_from(">BxxxL", body, offset)
+        offset += 8
+        out += body[offset : offset + size]
+        offset += size
+    return bytes(out)
+
+
+def validate_create_options(options: Mapping[str, Any], api_version: str | None = None) -> None:
+    """Raise ConfigurationError unless docker-py's ``containers.create`` accepts ``options``."""
+    ports = options.get("ports")
+    if ports is not None and not isinstance(ports, dict):
+        raise ConfigurationError(
+            f"ports={ports!r} is not docker-py's ports mapping. To publish ports use "
+            "with_exposed_ports(6379) (random host port) or with_bind_ports(6379, 16379); "
+            "testcontainers-python's ports=[...] argument is with_exposed_ports(...) here."
+        )
+    volumes = options.get("volumes")
+    if isinstance(volumes, list | tuple) and any(isinstance(v, tuple) for v in volumes):
+        raise ConfigurationError(
+            f"volumes={volumes!r}: use with_volume_mapping(host, container, mode) for each "
+            "(testcontainers-python's volumes=[(host, container, mode)])."
+        )
+    for key, hint in _TESTCONTAINERS_PYTHON_HINTS.items():
+        if key in options:
+            raise ConfigurationError(
+                f"{key}= is not a docker-py create() argument; use {hint} instead."
+            )
+    probe = {
+        **options,
+        "image": options.get("image") or "validation",
+        "version": api_version or docker.constants.DEFAULT_DOCKER_API_VERSION,
+    }
+    try:
+        _create_container_args(probe)
+    except (TypeError, ValueError, docker.errors.DockerException) as exc:
+        raise ConfigurationError(
+            f"Invalid container options: {exc}. Extra keyword arguments of DockerContainer "
+            "(and with_kwargs) go to docker-py's containers.create(); check their names and "
+            "values, or use the with_*() builder methods."
+        ) from exc
