@@ -36,7 +36,8 @@ PATH_CALLS = frozenset(
     }
 )
 _PLAIN_STRING = re.compile(r"(?P<prefix>[rRuU]?)(?P<quote>['\"])(?P<body>[\w.]*)(?P=quote)")
-_UPSTREAM_PATH = re.compile(r"testcontainers(\.\w+)*")
+# A dotted path into testcontainers; the bare word is usually the distribution's name.
+_UPSTREAM_PATH = re.compile(r"testcontainers(\.\w+)+")
 
 
 @dataclass

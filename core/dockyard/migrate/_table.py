@@ -158,8 +158,15 @@ def resolve(dotted: str) -> Resolution:
         missing = MISSING_NAMES.get(".".join((module, *rest[:1])))
         if missing is not None:
             return Resolution(module, rest, None, missing)
+        if rest and _is_private(rest[0]):
+            return Resolution(module, rest, None, f"{rest[0]} is private to {module}")
         return Resolution(module, rest, route.dockyard, route.reason)
     raise ValueError(f"{dotted!r} is not a testcontainers path")
+
+
+def _is_private(name: str) -> bool:
+    # Upstream's private names have no Dockyard counterpart; dunders (__name__) do.
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
 def markdown_table() -> str:

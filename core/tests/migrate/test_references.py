@@ -165,11 +165,35 @@ def test_paths_that_cannot_be_rewritten_are_reported() -> None:
 
 
 def test_other_strings_are_left_quietly() -> None:
-    before = '"""About testcontainers.postgres and more."""\nx = "testcontainers"  + "!"\n'
+    before = (
+        '"""About testcontainers.postgres and more."""\n'
+        'x = "testcontainers"  + "!"\n'
+        'version = importlib.metadata.version("testcontainers")\n'
+    )
     migration = migrate_source(before)
     assert migration.after == before
-    assert [f.message for f in migration.findings] == [
-        "string 'testcontainers' names testcontainers; not rewritten"
+    assert migration.findings == ()
+
+
+def test_private_names_of_upstream_modules_are_reported_not_moved() -> None:
+    before = """\
+        from testcontainers.core.config import _WARNINGS, testcontainers_config
+        monkeypatch.setattr("testcontainers.core.config._WARNINGS", {})
+        mock.patch("testcontainers.core.container.DockerContainer.__init__")
+        """
+    assert migrated(before) == dedent(
+        """\
+        from testcontainers.core.config import _WARNINGS
+        from dockyard.core import testcontainers_config
+        monkeypatch.setattr("testcontainers.core.config._WARNINGS", {})
+        mock.patch("dockyard.core.DockerContainer.__init__")
+        """
+    )
+    assert messages(before) == [
+        "1: cannot migrate testcontainers.core.config._WARNINGS: "
+        "_WARNINGS is private to testcontainers.core.config",
+        "2: cannot migrate 'testcontainers.core.config._WARNINGS': "
+        "_WARNINGS is private to testcontainers.core.config",
     ]
 
 
