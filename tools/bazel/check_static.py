@@ -1,8 +1,9 @@
 """Test run for every distribution: `ruff check` and `mypy --strict` over its own code.
 
 Arguments: the distribution's directory (e.g. modules/redis) and its pyproject.toml, whose
-[tool.ruff] and [tool.mypy] sections are the configuration. dockyard.core is on the mypy
-path so modules type-check against the real core, never a stub of it.
+[tool.ruff] and [tool.mypy] sections are the configuration and whose
+[tool.setuptools.packages.find] names the packages to check (core has two). dockyard.core is
+on the mypy path so modules type-check against the real core, never a stub of it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 
@@ -23,11 +25,12 @@ def run(title: str, command: list[str], env: dict[str, str]) -> bool:
 
 
 def main(distribution: str, pyproject: str) -> int:
+    find = tomllib.loads(Path(pyproject).read_text())["tool"]["setuptools"]["packages"]["find"]
+    declared = sorted(pattern.removeprefix("dockyard.").rstrip("*") for pattern in find["include"])
     package_dirs = sorted(p.name for p in (Path(distribution) / "dockyard").iterdir() if p.is_dir())
-    if len(package_dirs) != 1:
-        print(f"{distribution}/dockyard must hold exactly one package, holds {package_dirs}")
+    if package_dirs != declared:
+        print(f"{distribution}/dockyard must hold {declared} (its pyproject), holds {package_dirs}")
         return 1
-    package = f"dockyard.{package_dirs[0]}"
     scratch = os.environ.get("TEST_TMPDIR", "/tmp")
     env = dict(os.environ, MYPYPATH=os.pathsep.join(dict.fromkeys(["core", distribution])))
     sources = [str(Path(distribution) / "dockyard")]
@@ -36,8 +39,9 @@ def main(distribution: str, pyproject: str) -> int:
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--config", pyproject, *sources],
         env,
     )
+    packages = [argument for name in declared for argument in ("-p", f"dockyard.{name}")]
     mypy_ok = run(
-        f"mypy --strict -p {package}",
+        f"mypy --strict {' '.join(packages)}",
         [
             sys.executable,
             "-m",
@@ -47,8 +51,7 @@ def main(distribution: str, pyproject: str) -> int:
             "--cache-dir",
             os.path.join(scratch, "mypy"),
             "--strict",
-            "-p",
-            package,
+            *packages,
         ],
         env,
     )

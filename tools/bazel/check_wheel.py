@@ -1,5 +1,8 @@
 """Test run by dockyard_wheel: the wheel holds only its distribution's own `dockyard/<pkg>/` files.
 
+The packages are the ones its pyproject declares (`[tool.setuptools.packages.find] include`,
+e.g. `dockyard.core*`): one for a module, core's two (`dockyard.core`, `dockyard.migrate`).
+
 Arguments: the wheel's output directory and the distribution's pyproject.toml.
 """
 
@@ -10,27 +13,39 @@ import tomllib
 import zipfile
 from email.parser import HeaderParser
 from pathlib import Path
+from typing import Any
+
+
+def declared_packages(config: dict[str, Any]) -> set[str]:
+    """`dockyard.core*` → `core`: the packages a pyproject says its distribution holds."""
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    return {pattern.removeprefix("dockyard.").rstrip("*") for pattern in include}
 
 
 def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
-    project = tomllib.loads(pyproject.read_text())["project"]
+    config = tomllib.loads(pyproject.read_text())
+    project = config["project"]
+    declared = declared_packages(config)
     wheels = sorted(wheel_dir.glob("*.whl"))
     if len(wheels) != 1:
         return [f"expected one wheel in {wheel_dir}, found {wheels}"]
     names = zipfile.ZipFile(wheels[0]).namelist()
     packages = {n.split("/")[1] for n in names if n.startswith("dockyard/") and n.count("/") >= 2}
     found: list[str] = []
-    if len(packages) != 1:
-        found.append(f"wheel must hold exactly one dockyard package, holds {sorted(packages)}")
+    if packages != declared:
+        found.append(
+            f"wheel must hold the dockyard packages {sorted(declared)} (pyproject), "
+            f"holds {sorted(packages)}"
+        )
     if "dockyard/__init__.py" in names:
         found.append("wheel holds dockyard/__init__.py; dockyard must stay a namespace package")
     strays = [n for n in names if not n.startswith("dockyard/") and ".dist-info/" not in n]
     if strays:
         found.append(f"files outside dockyard/: {strays}")
-    package = next(iter(packages), "")
-    for required in (f"dockyard/{package}/__init__.py", f"dockyard/{package}/py.typed"):
-        if required not in names:
-            found.append(f"missing {required}")
+    for package in sorted(declared):
+        for required in (f"dockyard/{package}/__init__.py", f"dockyard/{package}/py.typed"):
+            if required not in names:
+                found.append(f"missing {required}")
     meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
     meta = HeaderParser().parsestr(zipfile.ZipFile(wheels[0]).read(meta_name).decode())
     if (meta["Name"], meta["Version"]) != (project["name"], project["version"]):
