@@ -364,6 +364,20 @@ def test_oom_killed_container_fails_at_once() -> None:
     assert "eating" in info.value.logs
 
 
+def test_a_process_oom_killed_inside_a_running_container_fails_at_once() -> None:
+    # The shell (PID 1) survives; only the memory hog is killed, which the engine reports
+    # as an "oom" event while the container keeps running.
+    started = time.monotonic()
+    container = (
+        DockerContainer(REDIS, mem_limit="16m", memswap_limit="16m")
+        .with_command(sh("echo eating; head -c 400m /dev/zero | tail; exec sleep 60"))
+        .waiting_for(LogMessageWaitStrategy("never printed"))
+    )
+    with pytest.raises(ContainerStartupError, match="OOM-killed while it started"):
+        container.start()
+    assert time.monotonic() - started < 30
+
+
 def test_readiness_abort_fails_at_once_with_logs() -> None:
     def wrong_password(container: DockerContainer) -> bool:
         raise ReadinessAbort("password authentication failed")

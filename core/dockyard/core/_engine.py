@@ -64,6 +64,14 @@ class LogStream(Protocol):
     def close(self) -> None: ...
 
 
+class EventStream(Protocol):
+    """Engine events as they happen, until ``until`` or ``close()``."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
 class Engine(Protocol):
     """What core asks of a container engine. One method, one API request (exec: three)."""
 
@@ -125,7 +133,7 @@ class Engine(Protocol):
 
     def events(
         self, filters: Mapping[str, Any], since: float | None, until: float | None
-    ) -> Iterator[dict[str, Any]]: ...
+    ) -> EventStream: ...
 
     # networks
     def create_network(
@@ -421,10 +429,12 @@ class DockerEngine:
 
     def events(
         self, filters: Mapping[str, Any], since: float | None, until: float | None
-    ) -> Iterator[dict[str, Any]]:
+    ) -> EventStream:
         with self._errors("reading engine events"):
-            stream = self._api.events(since=since, until=until, filters=dict(filters), decode=True)
-        return iter(stream)
+            stream: EventStream = self._api.events(
+                since=since, until=until, filters=dict(filters), decode=True
+            )
+        return stream
 
     # -- networks -----------------------------------------------------------------------
     def create_network(

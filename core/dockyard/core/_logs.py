@@ -63,6 +63,7 @@ class LogWatcher:
         self._size = 0
         self._dropped = 0
         self._ended = False
+        self._pokes = 0
         self._text_cache: tuple[int, str] = (0, "")
         self._consumers: list[_Consumer] = []
         # Held while lines go to consumers, so a new consumer's replay of the history comes
@@ -126,12 +127,19 @@ class LogWatcher:
         """Block until more output than ``seen_size`` arrived or the stream ended."""
         deadline = time.monotonic() + max(0.0, timeout)
         with self._cond:
-            while self._size <= seen_size and not self._ended:
+            pokes = self._pokes
+            while self._size <= seen_size and not self._ended and self._pokes == pokes:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
                 self._cond.wait(left)
             return True
+
+    def poke(self) -> None:
+        """Wake every waiter (something other than output happened: an OOM kill)."""
+        with self._cond:
+            self._pokes += 1
+            self._cond.notify_all()
 
     def wait_for_end(self, timeout: float) -> bool:
         deadline = time.monotonic() + max(0.0, timeout)

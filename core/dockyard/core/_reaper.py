@@ -38,8 +38,9 @@ log = logging.getLogger("dockyard.core.reaper")
 
 RYUK_PORT = "8080/tcp"
 STARTUP_TIMEOUT = 60.0
-# A host that does not answer at all (a wrong host override) is named this soon.
-UNREACHABLE_AFTER = 5.0
+# A host that refuses or does not answer while the reaper listens (a wrong host
+# override) is named after this long: a couple of retries, well within a second or three.
+UNREACHABLE_AFTER = 1.5
 _UNREACHABLE = (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNREFUSED, errno.ETIMEDOUT)
 
 

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,8 @@ class RunningContainer:
         self._exit: dict[str, Any] | None = None
         self._lock = threading.Lock()
         self._removed = False
+        self._oom_killed = False
+        self._events: Any = None
         self._watcher = LogWatcher(self.engine.follow_logs(self.id, tty=self._tty), self.id[:12])
 
     @property
@@ -134,8 +137,44 @@ class RunningContainer:
             "with get_logs() and start a new container"
         )
 
+    def watch_for_oom(self) -> None:
+        """While it starts: learn (one streaming request) when a process in it is OOM-killed,
+        which the container itself may survive."""
+        since = _started_at(self.attrs)
+        self._events = self.engine.events(
+            {"container": [self.id], "event": ["oom"]}, since=since, until=None
+        )
+        events = self._events
+
+        def watch() -> None:
+            try:
+                for _ in events:
+                    self._oom_killed = True
+                    self._watcher.poke()
+            except Exception as exc:  # closed by stop_watching_events(), or the engine left
+                log.debug("event stream of %s ended: %r", self.short_id, exc)
+
+        threading.Thread(target=watch, name=f"dockyard-events-{self.short_id}", daemon=True).start()
+
+    def stop_watching_events(self) -> None:
+        events, self._events = self._events, None
+        if events is not None:
+            try:
+                events.close()
+            except Exception as exc:  # already ended
+                log.debug("closing the event stream of %s: %r", self.short_id, exc)
+
     def check_running(self) -> None:
         """During startup: a container that stopped fails at once, with why and its logs."""
+        if self._oom_killed and not self._watcher.wait_for_end(0.5):
+            # Still running half a second after the kill: the container survived it.
+            raise ContainerStartupError(
+                f"A process in container {self.describe()} was OOM-killed while it started "
+                "(the container itself still runs); give it more memory (mem_limit) or make "
+                "it use less",
+                logs=self.tail_logs(),
+                container_id=self.id,
+            )
         if not self.exited:
             return
         # The stream ends a moment before the engine records the exit; read the state once
@@ -328,6 +367,20 @@ class RunningContainer:
     def detach(self) -> None:
         """Stop following the output without removing the container (reuse, sharing)."""
         self._watcher.close()
+
+
+def _started_at(attrs: dict[str, Any]) -> float | None:
+    """The engine's StartedAt as a Unix time (nanoseconds cut to what Python parses)."""
+    text = str((attrs.get("State") or {}).get("StartedAt") or "")
+    if not text or text.startswith("0001"):
+        return None
+    head, _, rest = text.partition(".")
+    fraction = "".join(ch for ch in rest if ch.isdigit())[:6]
+    zone = rest[len("".join(ch for ch in rest if ch.isdigit())) :] or "Z"
+    try:
+        return datetime.fromisoformat(f"{head}.{fraction or '0'}{zone}").timestamp()
+    except ValueError:
+        return None
 
 
 class Readiness:

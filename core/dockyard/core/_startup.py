@@ -232,6 +232,8 @@ class Startup:
             return
         # The readiness wait gets what is left of the startup timeout (at least a second).
         began = max(self._began, time.monotonic() + 1.0 - self.timeout)
+        running.watch_for_oom()
+        self._register("event stream", running.stop_watching_events)
         try:
             strategy.wait_until_ready(Readiness(running, self.timeout, began=began))
         except ReadinessAbort as exc:
@@ -243,6 +245,8 @@ class Startup:
             if exc.container_id is None:
                 exc.container_id = running.id
             raise
+        finally:
+            running.stop_watching_events()
 
     # -- undo -------------------------------------------------------------------------------
     def _register(self, what: str, undo: Callable[[], None]) -> None:

@@ -31,7 +31,6 @@ from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 from ._config import positive_seconds
 from ._errors import (
     ConfigurationError,
-    ContainerStartupError,
     DockyardError,
     ReadinessAbort,
     StartupTimeoutError,
@@ -178,8 +177,11 @@ class PollingWaitStrategy(WaitStrategy):
         self._check_deadline = min(limit, time.monotonic() + CHECK_TIMEOUT_CAP)
         try:
             ready = bool(self.is_ready(target))
-        except (ReadinessAbort, ContainerStartupError):
-            raise
+        except NotReady as exc:
+            self.last_error = exc
+            return False
+        except DockyardError:
+            raise  # ours already says what is wrong (a missing driver, an abort, an exit)
         except Exception as exc:
             if not self.is_transient(exc):
                 raise ReadinessAbort(

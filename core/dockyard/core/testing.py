@@ -84,6 +84,7 @@ class FakeEngine:
         )
         self._output: dict[str, list[tuple[int, bytes]]] = {}
         self._streams: dict[str, list[FakeLogStream]] = {}
+        self._event_streams: dict[str, list[FakeLogStream]] = {}
         self._failures: dict[str, list[BaseException]] = {}
         self._ports = itertools.count(40000)
         self._lock = threading.Lock()
@@ -294,9 +295,21 @@ class FakeEngine:
 
     def events(
         self, filters: Mapping[str, Any], since: float | None, until: float | None
-    ) -> Iterator[dict[str, Any]]:
+    ) -> FakeLogStream:
+        """Events pushed with ``event(ident, name)`` (as ``(1, event dict)`` chunks)."""
         self._record("events", dict(filters))
-        return iter(())
+        stream = FakeLogStream([])
+        with self._lock:
+            for ident in filters.get("container", []):
+                self._event_streams.setdefault(ident, []).append(stream)
+        return stream
+
+    def event(self, ident: str, action: str) -> None:
+        """Deliver an engine event (``"oom"``, ``"die"``...) about container ``ident``."""
+        with self._lock:
+            streams = list(self._event_streams.get(ident, []))
+        for stream in streams:
+            stream.push(0, {"Type": "container", "Action": action, "id": ident})  # type: ignore[arg-type]
 
     def create_network(
         self, name: str, *, driver: str, labels: Mapping[str, str], options: Mapping[str, Any]
