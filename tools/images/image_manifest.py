@@ -133,9 +133,11 @@ def local_image(name: str, path: Path | str = MANIFEST) -> str:
 
 def substitutions(path: Path | str = MANIFEST) -> str:
     """The DOCKYARD_IMAGE_SUBSTITUTIONS value mapping every upstream name to its local build."""
-    return ",".join(
-        f"{image.substitutes}={image.tag}" for image in load(path).values() if image.upstream
-    )
+    return substitution_line(load(path))
+
+
+def substitution_line(images: dict[str, Image]) -> str:
+    return ",".join(f"{i.substitutes}={i.tag}" for i in images.values() if i.upstream)
 
 
 def main(argv: list[str]) -> int:
