@@ -13,7 +13,9 @@ class OrderStore:
     def create_schema(self) -> None:
         with self._engine.begin() as connection:
             connection.execute(
-                text("CREATE TABLE IF NOT EXISTS orders (item TEXT NOT NULL, quantity INT NOT NULL)")
+                text(
+                    "CREATE TABLE IF NOT EXISTS orders (item TEXT NOT NULL, quantity INT NOT NULL)"
+                )
             )
 
     def add(self, item: str, quantity: int) -> None:

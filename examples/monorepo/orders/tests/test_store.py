@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy
-
 from dockyard.postgres import PostgresContainer
+
 from orders.store import OrderStore
 
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-
 from dockyard.redis import RedisContainer
+
 from sessions.cache import SessionCache
 
 
