@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from image_manifest import Image, load, substitution_line
+from image_manifest import Image, ManifestError, parse, substitution_line
 
 # absolute(), not resolve(): under Bazel this file is a runfile next to the manifest.
 DEFAULT_ROOT = Path(__file__).absolute().parent.parent.parent
@@ -32,6 +32,12 @@ DOC_BLOCKS = (
     "docs/contributing/contract.md",
     "tools/images/README.md",
 )
+
+
+class FragmentError(ValueError):
+    """A file that should carry generated blocks is missing or malformed."""
+
+
 BLOCK_RE = re.compile(
     r"(?P<open><!-- images\.toml: (?P<kind>[a-z-]+) -->\n)"
     r"(?P<body>.*?)"
@@ -105,7 +111,7 @@ def render_blocks(text: str, images: dict[str, Image], source: str) -> str:
     def replace(match: re.Match[str]) -> str:
         kind = match.group("kind")
         if kind not in KINDS:
-            raise SystemExit(
+            raise FragmentError(
                 f"{source}: unknown block <!-- images.toml: {kind} -->; known: {', '.join(KINDS)}"
             )
         return match.group("open") + KINDS[kind](images) + match.group("close")
@@ -113,17 +119,28 @@ def render_blocks(text: str, images: dict[str, Image], source: str) -> str:
     return BLOCK_RE.sub(replace, text)
 
 
-def expected(root: Path) -> dict[str, str]:
-    """Every generated file's wanted content, by path relative to ``root``."""
-    images = load(root / MANIFEST)
-    wanted = {STARLARK: starlark(images)}
-    for relative in DOC_BLOCKS:
+def expected(root: Path, texts: dict[str, str] | None = None) -> dict[str, str]:
+    """Every generated file's wanted content, by path relative to ``root``.
+
+    ``texts`` holds contents to use instead of the files on disk (the scaffold computes a
+    new module's fragments before it writes anything).
+    """
+    texts = texts or {}
+
+    def read(relative: str) -> str:
+        if relative in texts:
+            return texts[relative]
         path = root / relative
         if not path.is_file():
-            raise SystemExit(f"{path} is missing; it carries generated image blocks")
-        text = path.read_text(encoding="utf-8")
+            raise FragmentError(f"{path} is missing; it carries generated image blocks")
+        return path.read_text(encoding="utf-8")
+
+    images = parse(read(MANIFEST), root / MANIFEST)
+    wanted = {STARLARK: starlark(images)}
+    for relative in DOC_BLOCKS:
+        text = read(relative)
         if not BLOCK_RE.search(text):
-            raise SystemExit(f"{relative} has no <!-- images.toml: KIND --> block")
+            raise FragmentError(f"{relative} has no <!-- images.toml: KIND --> block")
         wanted[relative] = render_blocks(text, images, relative)
     return wanted
 
@@ -155,11 +172,15 @@ def main(argv: list[str]) -> int:
     mode.add_argument("--check", action="store_true", help="fail if a fragment is stale")
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="repository root")
     args = parser.parse_args(argv)
-    if args.write:
-        for relative in write(args.root):
-            print(f"wrote {relative}")
-        return 0
-    outdated = stale(args.root)
+    try:
+        if args.write:
+            for relative in write(args.root):
+                print(f"wrote {relative}")
+            return 0
+        outdated = stale(args.root)
+    except (FragmentError, ManifestError) as error:
+        print(f"fragments.py: {error}", file=sys.stderr)
+        return 2
     for relative in outdated:
         print(f"{relative} is out of date with {MANIFEST}", file=sys.stderr)
     if outdated:

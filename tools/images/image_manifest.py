@@ -101,8 +101,13 @@ def _image(name: str, entry: dict[str, object], source: Path) -> Image:
 def load(path: Path | str = MANIFEST) -> dict[str, Image]:
     """Every image by name, in the manifest's order (dependencies before dependents)."""
     path = Path(path)
+    return parse(path.read_text(encoding="utf-8"), path)
+
+
+def parse(text: str, path: Path) -> dict[str, Image]:
+    """``load`` of a manifest's text; ``path`` names it in messages."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ManifestError(f"{path} is not valid TOML: {error}") from None
     entries = data.get("images")
