@@ -90,15 +90,12 @@ def start_server(run: str) -> tuple[str, str]:
     raise SystemExit("the baseline PostgreSQL did not become ready within 60 s")
 
 
-def started_containers(since: float, until: float) -> list[dict[str, str]]:
-    events = subprocess.run(
+def watch_starts() -> subprocess.Popen[str]:
+    """Streams the engine's container starts from now on (its --since log keeps too few)."""
+    return subprocess.Popen(
         [
             "docker",
             "events",
-            "--since",
-            f"{since:.3f}",
-            "--until",
-            f"{until:.3f}",
             "--filter",
             "type=container",
             "--filter",
@@ -106,11 +103,16 @@ def started_containers(since: float, until: float) -> list[dict[str, str]]:
             "--format",
             "{{json .Actor.Attributes}}",
         ],
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-        check=True,
-    ).stdout
-    return [json.loads(line) for line in events.splitlines() if line.strip()]
+    )
+
+
+def started_containers(watch: subprocess.Popen[str]) -> list[dict[str, str]]:
+    time.sleep(1)  # the last events reach the stream
+    watch.terminate()
+    output, _ = watch.communicate(timeout=10)
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
 
 
 def main(argv: list[str]) -> int:
@@ -133,15 +135,14 @@ def main(argv: list[str]) -> int:
             env_flags.append(f"--test_env=BENCH_POSTGRES_URL={url}")
         flags = [f"--jobs={args.jobs}", f"--local_test_jobs={args.local_test_jobs}"]
         bazel(args.output_base, "build", *flags, *targets)  # not part of the timing
-        since = time.time()
+        watch = watch_starts()
         seconds = bazel(
             args.output_base, "test", *flags, "--nocache_test_results", *env_flags, *targets
         )
-        until = time.time()
+        started = started_containers(watch)
     finally:
         if server:
             subprocess.run(["docker", "rm", "-f", server], capture_output=True)
-    started = started_containers(since, until)
     postgres = [e for e in started if e.get("org.dockyard.bench") == run]
     reapers = [e for e in started if e.get("org.testcontainers.ryuk") == "true"]
     print(
