@@ -17,24 +17,25 @@ from typing import Any
 
 import pytest
 
-# Tests import the package from this checkout, wherever pytest is started from.
+# Tests import the package from this checkout, wherever pytest is started from; the image
+# tags come from tools/images/images.toml.
 CORE_ROOT = Path(__file__).resolve().parent.parent
-if str(CORE_ROOT) not in sys.path:
-    sys.path.insert(0, str(CORE_ROOT))
+for _path in (CORE_ROOT, CORE_ROOT.parent / "tools" / "images"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from image_manifest import local_image, substitutions  # noqa: E402
 
 import docker  # noqa: E402
 
 from dockyard.core import LABEL_SESSION_ID, session_id  # noqa: E402
 
-DEFAULT_SUBSTITUTIONS = (
-    "postgres=dockyard.local/postgres:15,redis=dockyard.local/redis:7,"
-    "apache/kafka=dockyard.local/kafka:4.1.1,testcontainers/ryuk=dockyard.local/ryuk:0.11.0"
-)
-# The run normally sets this; default it so a bare `pytest tests` works the same way.
-os.environ.setdefault("DOCKYARD_IMAGE_SUBSTITUTIONS", DEFAULT_SUBSTITUTIONS)
+# Bazel sets this from the images a test lists; default it so a bare `pytest tests` works.
+os.environ.setdefault("DOCKYARD_IMAGE_SUBSTITUTIONS", substitutions())
 
 REDIS = "redis:7"  # the upstream name: substitution must map it to the local build
-CLIENT = "dockyard.local/client:1"
+LOCAL_REDIS = local_image("redis")  # what it maps to
+CLIENT = local_image("client")
 
 
 @pytest.fixture(scope="session")

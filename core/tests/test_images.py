@@ -9,7 +9,7 @@ from typing import Any
 
 import docker.errors
 import pytest
-from conftest import REDIS, container_ids, network_ids, spawn_python, wait_until
+from conftest import LOCAL_REDIS, REDIS, container_ids, network_ids, spawn_python, wait_until
 
 from dockyard.core import (
     LABEL_SESSION_ID,
@@ -28,14 +28,14 @@ pytestmark = pytest.mark.usefixtures("no_leftovers")
 
 def test_substitution_maps_upstream_name_to_local_build() -> None:
     with DockerContainer(REDIS).waiting_for(LogMessageWaitStrategy("Ready")) as redis:
-        assert redis.get_wrapped_container().attrs["Config"]["Image"] == "dockyard.local/redis:7"
+        assert redis.get_wrapped_container().attrs["Config"]["Image"] == LOCAL_REDIS
 
 
 def test_hub_prefix_applies_to_unsubstituted_names(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX", "dockyard.local/")
     monkeypatch.setenv("DOCKYARD_IMAGE_SUBSTITUTIONS", "")
     with DockerContainer("redis:7").waiting_for(LogMessageWaitStrategy("Ready")) as redis:
-        assert redis.get_wrapped_container().attrs["Config"]["Image"] == "dockyard.local/redis:7"
+        assert redis.get_wrapped_container().attrs["Config"]["Image"] == LOCAL_REDIS
 
 
 def test_missing_image_with_policy_never_fails_before_creating_anything(
@@ -66,7 +66,7 @@ def test_failed_pull_is_image_not_found_with_visible_progress(
 def write_context(path: Path) -> Path:
     path.mkdir()
     (path / "message.txt").write_text("built by dockyard")
-    (path / "Dockerfile").write_text("FROM dockyard.local/redis:7\nCOPY message.txt /message.txt\n")
+    (path / "Dockerfile").write_text(f"FROM {LOCAL_REDIS}\nCOPY message.txt /message.txt\n")
     return path
 
 

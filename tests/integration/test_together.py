@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy
+from image_manifest import local_image
 
 from dockyard.core import (
     ContainerNotStartedError,
@@ -26,7 +27,7 @@ from dockyard.kafka import KafkaContainer
 from dockyard.postgres import PostgresContainer
 from dockyard.redis import RedisContainer
 
-CLIENT_IMAGE = "dockyard.local/client:1"
+CLIENT_IMAGE = local_image("client")
 
 PEER_KAFKA_SCRIPT = """
 import sys

@@ -17,6 +17,7 @@ import docker
 import pytest
 from docker.models.containers import Container
 from docker.models.networks import Network
+from image_manifest import local_image
 
 SESSION = os.environ.get("TESTCONTAINERS_SESSION_ID") or f"smoke-{uuid.uuid4().hex[:12]}"
 LABELS = {
@@ -24,10 +25,10 @@ LABELS = {
     "org.testcontainers.lang": "python",
     "org.testcontainers.sessionId": SESSION,
 }
-POSTGRES = "dockyard.local/postgres:15"
-REDIS = "dockyard.local/redis:7"
-KAFKA = "dockyard.local/kafka:4.1.1"
-CLIENT = "dockyard.local/client:1"
+POSTGRES = local_image("postgres")
+REDIS = local_image("redis")
+KAFKA = local_image("kafka")
+CLIENT = local_image("client")
 
 T = TypeVar("T")
 

@@ -1,8 +1,52 @@
-"""Dockyard's Bazel macros: one library, test and wheel shape for core and every module."""
+"""Dockyard's Bazel macros: one library, test and wheel shape for core, every module, and any
+workspace that loads them from @dockyard (set up with deps.bzl's dockyard_dependencies()).
 
+Every label of Dockyard's own goes through Label(), so it means the same from any workspace;
+third-party packages come from the workspace's own pip hub (`requirement`); every Python test
+and binary is made with `legacy_create_init = 0`, so `dockyard` stays a PEP 420 namespace
+without a workspace-wide flag.
+"""
+
+load("@dockyard_config//:config.bzl", "DOCKYARD_CONFIG")
 load("//tools/bazel:wheel.bzl", "python_wheel")
+load("//tools/images:images.bzl", "IMAGES")
 
 _DOCKER_TAGS = ["requires-docker", "requires-network"]
+_PYTEST_MAIN = Label("//tools/bazel:pytest_main.py")
+_RUN_SCRIPT = Label("//tools/bazel:run_script.py")
+_IMAGE_ENV = Label("//tools/bazel:image_env.py")
+
+def requirement(distribution):
+    """The label of `distribution` in the workspace's pip hub (dockyard_dependencies)."""
+    name = distribution.lower().replace("-", "_").replace(".", "_")
+    return DOCKYARD_CONFIG["requirement"].format(name)
+
+def image_label(image):
+    """A manifest image name ("postgres") as its Dockyard target; a label passes through."""
+    if ":" in image or "/" in image:
+        return image
+    if image not in IMAGES:
+        fail("unknown image %r: Dockyard's images are %s; for your own, pass the label of a dockyard_image target" % (
+            image,
+            ", ".join(IMAGES.keys()),
+        ))
+    return Label("//tools/images:" + image)
+
+def _with_images(images, docker, data, env):
+    """data and env that hand the listed images' records to the test launcher."""
+    wanted = images + (DOCKYARD_CONFIG["test_images"] if docker else [])
+    labels = []
+    for image in wanted:
+        label = image_label(image)
+        if str(label) not in [str(known) for known in labels]:
+            labels.append(label)
+    env = dict(env)
+    if labels:
+        env["DOCKYARD_IMAGE_RECORDS"] = " ".join(["$(rootpath %s)" % label for label in labels])
+    if docker and DOCKYARD_CONFIG["shared_services"]:
+        # The hook for shared services (not built yet): a fixed value, so cache keys stay.
+        env["DOCKYARD_SHARED_SERVICES"] = "1"
+    return data + labels, env
 
 def dockyard_library(name, srcs, deps = [], data = [], **kwargs):
     """A py_library rooted at its Bazel package, so `dockyard/<name>/…` imports as a namespace."""
@@ -16,11 +60,14 @@ def dockyard_library(name, srcs, deps = [], data = [], **kwargs):
         **kwargs
     )
 
-def dockyard_test(name, srcs, deps = [], data = [], docker = True, size = None, tags = [], **kwargs):
+def dockyard_test(name, srcs, deps = [], data = [], images = [], docker = True, size = None, tags = [], env = {}, **kwargs):
     """Runs pytest over the test_*.py files among `srcs`.
 
     Junit XML goes to $XML_OUTPUT_FILE and `--test_filter` becomes pytest's `-k`. A test that
     talks to the Docker engine is tagged requires-docker/requires-network and sized large.
+    `images` lists the images the test starts, by Dockyard manifest name ("postgres") or
+    dockyard_image label: the test receives their substitutions and re-runs when one changes
+    (`test_images` of dockyard_dependencies are added to every Docker test).
     """
     package = native.package_name()
     test_files = [
@@ -30,13 +77,38 @@ def dockyard_test(name, srcs, deps = [], data = [], docker = True, size = None, 
     ]
     if not test_files:
         fail("dockyard_test %s: srcs holds no test_*.py file" % name)
+    data, env = _with_images(images, docker, data, env)
     native.py_test(
         name = name,
-        srcs = srcs + ["//tools/bazel:pytest_main.py"],
-        main = "//tools/bazel:pytest_main.py",
+        srcs = srcs + [_PYTEST_MAIN, _IMAGE_ENV],
+        main = _PYTEST_MAIN,
         args = test_files,
-        deps = deps + ["@pip//pytest"],
+        deps = deps + [requirement("pytest")],
         data = data,
+        env = env,
+        legacy_create_init = 0,
+        python_version = "PY3",
+        srcs_version = "PY3",
+        size = size or ("large" if docker else "small"),
+        tags = tags + (_DOCKER_TAGS if docker else []),
+        **kwargs
+    )
+
+def dockyard_script_test(name, script, srcs = [], deps = [], data = [], images = [], docker = True, size = None, tags = [], env = {}, **kwargs):
+    """Runs one Python program (`script`, e.g. an example) as a test, with its images.
+
+    The program runs as `__main__`; it fails the test by raising or exiting non-zero.
+    """
+    data, env = _with_images(images, docker, data, env)
+    native.py_test(
+        name = name,
+        srcs = [script] + srcs + [_RUN_SCRIPT, _IMAGE_ENV],
+        main = _RUN_SCRIPT,
+        args = ["$(rootpath %s)" % script],
+        deps = deps,
+        data = data,
+        env = env,
+        legacy_create_init = 0,
         python_version = "PY3",
         srcs_version = "PY3",
         size = size or ("large" if docker else "small"),
@@ -58,8 +130,8 @@ def dockyard_wheel(name, library, pyproject, **kwargs):
     )
     native.py_test(
         name = name + "_contents_test",
-        srcs = ["//tools/bazel:check_wheel.py"],
-        main = "//tools/bazel:check_wheel.py",
+        srcs = [Label("//tools/bazel:check_wheel.py")],
+        main = Label("//tools/bazel:check_wheel.py"),
         args = ["$(rootpath :%s)" % name, "$(rootpath %s)" % pyproject],
         data = [":" + name, pyproject],
         python_version = "PY3",
@@ -68,33 +140,35 @@ def dockyard_wheel(name, library, pyproject, **kwargs):
     )
     native.py_test(
         name = name + "_static_test",
-        srcs = ["//tools/bazel:check_static.py"],
-        main = "//tools/bazel:check_static.py",
+        srcs = [Label("//tools/bazel:check_static.py")],
+        main = Label("//tools/bazel:check_static.py"),
         args = [native.package_name(), "$(rootpath %s)" % pyproject],
         data = [pyproject],
         # Modules type-check against the real core; core is its own library.
-        deps = [library] + ([] if native.package_name() == "core" else ["//core"]) + ["@pip//mypy", "@pip//ruff"],
+        deps = [library] + ([] if native.package_name() == "core" else [Label("//core")]) + [requirement("mypy"), requirement("ruff")],
         python_version = "PY3",
         srcs_version = "PY3",
         size = "medium",
     )
 
-def dockyard_module(name, deps = [], data = [], test_deps = []):
+def dockyard_module(name, deps = [], data = [], test_deps = [], images = []):
     """Every module's BUILD file in one call, so each has the identical shape.
 
     - `:<name>`: the library of `dockyard/<name>/`, on top of `//core` and `deps`;
     - one test target per `tests/test_*.py` (with `tests/conftest.py` and `tests/data/`),
-      talking to the Docker engine;
+      talking to the Docker engine and listing `images` (by default the module's own image
+      from tools/images/images.toml, when there is one);
     - `:wheel` with its contents and static checks (see dockyard_wheel);
     - each `examples/*.py` run as a test, so the documented usage keeps working;
     - each `benchmarks/*.py` as a manual binary: `bazel run //modules/<name>:bench_…`.
     """
     library = ":" + name
+    images = images or ([name] if name in IMAGES else [])
     dockyard_library(
         name = name,
         srcs = native.glob(["dockyard/%s/**/*.py" % name]),
         data = ["dockyard/%s/py.typed" % name] + data,
-        deps = ["//core"] + deps,
+        deps = [Label("//core")] + deps,
     )
     conftest = native.glob(["tests/conftest.py"])
     for src in native.glob(["tests/test_*.py"]):
@@ -102,20 +176,17 @@ def dockyard_module(name, deps = [], data = [], test_deps = []):
             name = src[len("tests/"):-len(".py")],
             srcs = [src] + conftest,
             data = native.glob(["tests/data/**"]),
-            deps = [library] + test_deps,
+            deps = [library, Label("//tools/images:image_manifest")] + test_deps,
+            images = images,
         )
     dockyard_wheel(name = "wheel", library = library, pyproject = "pyproject.toml")
     for src in native.glob(["examples/*.py"]):
-        native.py_test(
+        dockyard_script_test(
             name = "example_" + src[len("examples/"):-len(".py")],
-            srcs = [src],
-            main = src,
+            script = src,
             data = native.glob(["examples/*"], exclude = ["examples/*.py"]),
             deps = [library],
-            python_version = "PY3",
-            srcs_version = "PY3",
-            size = "large",
-            tags = _DOCKER_TAGS,
+            images = images,
         )
     for src in native.glob(["benchmarks/*.py"]):
         native.py_binary(
@@ -123,6 +194,7 @@ def dockyard_module(name, deps = [], data = [], test_deps = []):
             srcs = [src],
             main = src,
             deps = [library],
+            legacy_create_init = 0,
             python_version = "PY3",
             srcs_version = "PY3",
             tags = ["manual"],

@@ -46,7 +46,7 @@ pip_lock = repository_rule(
     attrs = {
         "lock": attr.label(mandatory = True, allow_single_file = True),
         "python": attr.string(default = "/usr/bin/python3"),
-        "_generator": attr.label(default = "//tools/bazel:pip_generate_build.py"),
+        "_generator": attr.label(default = Label("//tools/bazel:pip_generate_build.py")),
     },
     doc = "Installs a --require-hashes lock file and exposes @<name>//<distribution>.",
 )

@@ -2,7 +2,8 @@
 
 Bridges Bazel's test protocol to pytest: test files are runfiles paths, the junit report goes
 to $XML_OUTPUT_FILE, `bazel test --test_filter=EXPR` arrives as $TESTBRIDGE_TEST_ONLY and
-becomes `-k EXPR`, and pytest's cache stays out of the read-only runfiles tree.
+becomes `-k EXPR`, and pytest's cache stays out of the read-only runfiles tree. The images the
+target lists reach the test as DOCKYARD_IMAGE_SUBSTITUTIONS (image_env.py).
 """
 
 from __future__ import annotations
@@ -12,8 +13,16 @@ import sys
 
 import pytest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from image_env import ImageRecordError, apply_to_process  # noqa: E402
+
 
 def main(test_files: list[str]) -> int:
+    try:
+        apply_to_process()
+    except ImageRecordError as error:
+        print(f"dockyard_test: {error}", file=sys.stderr)
+        return 1
     runfiles = os.environ.get("TEST_SRCDIR", "")
     workspace = os.environ.get("TEST_WORKSPACE", "")
     root = os.path.join(runfiles, workspace) if runfiles else os.getcwd()

@@ -37,6 +37,6 @@ python_wheel = rule(
     attrs = {
         "library": attr.label(mandatory = True),
         "pyproject": attr.label(mandatory = True, allow_single_file = ["pyproject.toml"]),
-        "_builder": attr.label(default = "//tools/bazel:wheel_builder.py", allow_single_file = True),
+        "_builder": attr.label(default = Label("//tools/bazel:wheel_builder.py"), allow_single_file = True),
     },
 )

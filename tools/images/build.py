@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
-"""Builds Dockyard's offline service images (dockyard.local/...).
+"""Builds Dockyard's offline service images, as listed in tools/images/images.toml.
 
-    python3 tools/images/build.py [--force] [base postgres redis kafka client ryuk]
+    python3 tools/images/build.py [--force] [NAME ...]
+    python3 tools/images/build.py --record OUT.json NAME     # what Bazel's dockyard_image runs
 
-Without names every image is built. An image whose `org.dockyard.recipe-hash` label
-equals the hash of its recipe (the files of tools/images/<name>/ plus the base image's
-hash) is left alone, so a second run is a quick no-op. Standard library only: this runs
-with the system python3 on a fresh machine, next to the docker CLI.
+Without names every image of the manifest is built. An image whose `org.dockyard.recipe-hash`
+label equals the hash of its recipe (the files of its recipe directory plus the hashes of the
+images it depends on) is left alone, so a second run is a quick no-op. With --record the one
+image named is brought up to date and described in a JSON file (tag, upstream, recipe hash,
+image id). Standard library only: this runs with the system python3 on a fresh machine, next
+to the docker CLI.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import glob
 import hashlib
 import json
@@ -23,17 +28,14 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from image_manifest import MANIFEST, Image, ManifestError, load
+
 HASH_LABEL = "org.dockyard.recipe-hash"
 MARK_LABEL = "org.dockyard.image"
-SUITE = "bookworm"
-BASE_TAG = "dockyard.local/base:bookworm"
-# `docker import --change` lines of the base image (part of its hash).
-BASE_CHANGES = ["ENV LANG=C.UTF-8", 'CMD ["bash"]']
 # Hidden entries (caches such as kafka/.jars) and tests are not part of a recipe.
 NO_CACHE: list[str] = []
 IGNORED = re.compile(r"^(\..*|__pycache__|test_.*|.*\.pyc)$")
@@ -181,28 +183,53 @@ def debian_mirror() -> str:
 # ---------------------------------------------------------------------------- recipes
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recipe:
-    name: str
-    tag: str
-    # Fills the temporary build context with what is fetched on the host (jars, wheels).
-    prepare: Callable[[Path], None] | None = None
-    deps: list[str] = field(default_factory=lambda: ["base"])
+    """A manifest entry with its recipe directory resolved."""
+
+    image: Image
+    directory: Path
 
     @property
-    def directory(self) -> Path:
-        return HERE / self.name
+    def name(self) -> str:
+        return self.image.name
+
+    @property
+    def tag(self) -> str:
+        return self.image.tag
+
+    @property
+    def deps(self) -> tuple[str, ...]:
+        return self.image.deps
+
+    @property
+    def prepare(self) -> Callable[[Recipe, Path], None] | None:
+        """Fills the temporary build context with what is fetched on the host."""
+        return PREPARE_STEPS[self.image.prepare] if self.image.prepare else None
 
 
-def base_hash() -> str:
-    # The suite and the base recipe files decide the rootfs; the mirror does not.
-    return tree_hash(HERE / "base", extra=f"suite={SUITE};variant=minbase;{BASE_CHANGES!r}")
+def recipe_hash(recipe: Recipe, recipes: dict[str, Recipe]) -> str:
+    image = recipe.image
+    if image.builder == "debootstrap":
+        # The suite, variant, import changes and recipe files decide the rootfs; the mirror
+        # does not.
+        extra = f"suite={image.suite};variant={image.variant};{list(image.changes)!r}"
+    else:
+        # "base=<hash>" for the usual FROM base: unchanged since the hash was first defined.
+        extra = ";".join(f"{dep}={recipe_hash(recipes[dep], recipes)}" for dep in image.deps)
+    return tree_hash(recipe.directory, extra=extra)
 
 
-def recipe_hash(recipe: Recipe) -> str:
-    if recipe.name == "base":
-        return base_hash()
-    return tree_hash(recipe.directory, extra=f"base={base_hash()}")
+@contextlib.contextmanager
+def build_lock(tag: str) -> Iterator[None]:
+    """One build of a tag at a time on this machine (Bazel actions, several checkouts)."""
+    path = Path(tempfile.gettempdir()) / ("dockyard-image-" + re.sub(r"[^\w.-]", "_", tag))
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def build_base(recipe: Recipe, digest: str) -> None:
@@ -214,15 +241,16 @@ def build_base(recipe: Recipe, digest: str) -> None:
         if line.strip() and not line.startswith("#")
     ]
     rootfs = Path(tempfile.mkdtemp(prefix="dockyard-rootfs-", dir="/var/tmp"))
-    temp_tag = f"dockyard.local/base:tmp-{digest[:12]}"
+    image = recipe.image
+    temp_tag = f"{recipe.tag.rpartition(':')[0]}:tmp-{digest[:12]}"
     try:
-        cmd = ["debootstrap", "--variant=minbase"]
+        cmd = ["debootstrap", f"--variant={image.variant}"]
         if include:
             cmd.append("--include=" + ",".join(include))
-        log(f"debootstrap {SUITE} (mirror from apt sources)")
-        run([*cmd, SUITE, str(rootfs), mirror], quiet=True, what="debootstrap")
+        log(f"debootstrap {image.suite} (mirror from apt sources)")
+        run([*cmd, image.suite, str(rootfs), mirror], quiet=True, what="debootstrap")
         customize_rootfs(recipe.directory, rootfs)
-        changes = [*BASE_CHANGES, f"LABEL {MARK_LABEL}=true {HASH_LABEL}={digest}"]
+        changes = [*image.changes, f"LABEL {MARK_LABEL}=true {HASH_LABEL}={digest}"]
         tar = subprocess.Popen(
             ["tar", "--numeric-owner", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE
         )
@@ -293,7 +321,7 @@ def build_with_dockerfile(recipe: Recipe, digest: str) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
         if recipe.prepare:
-            recipe.prepare(context)
+            recipe.prepare(recipe, context)
         old = image_id(recipe.tag)
         cmd = [
             "docker",
@@ -343,9 +371,9 @@ def build_with_dockerfile(recipe: Recipe, digest: str) -> None:
 # ---------------------------------------------------------------------------- fetched on the host
 
 
-def prepare_kafka(context: Path) -> None:
+def prepare_kafka(recipe: Recipe, context: Path) -> None:
     """Resolves the Kafka jars with Maven into kafka/.jars/<pom hash>/ and copies them in."""
-    spec = HERE / "kafka" / "artifacts.txt"
+    spec = recipe.directory / "artifacts.txt"
     artifacts = [line.split("#")[0].strip() for line in spec.read_text().splitlines()]
     artifacts = [a for a in artifacts if a]
     pom = generate_pom(artifacts)
@@ -379,7 +407,7 @@ def prepare_kafka(context: Path) -> None:
             )
 
     cache = cached_fetch(
-        HERE / "kafka" / ".jars", hashlib.sha256(pom.encode()).hexdigest()[:16], resolve
+        recipe.directory / ".jars", hashlib.sha256(pom.encode()).hexdigest()[:16], resolve
     )
     libs = context / "libs"
     libs.mkdir()
@@ -446,9 +474,9 @@ def generate_pom(artifacts: list[str]) -> str:
     )
 
 
-def prepare_client(context: Path) -> None:
+def prepare_client(recipe: Recipe, context: Path) -> None:
     """Downloads the hash-pinned wheels of client/requirements.txt and unpacks them into site/."""
-    reqs = HERE / "client" / "requirements.txt"
+    reqs = recipe.directory / "requirements.txt"
 
     def download(cache: Path) -> None:
         pip = host_pip()
@@ -470,7 +498,9 @@ def prepare_client(context: Path) -> None:
         )
 
     cache = cached_fetch(
-        HERE / "client" / ".wheels", hashlib.sha256(reqs.read_bytes()).hexdigest()[:16], download
+        recipe.directory / ".wheels",
+        hashlib.sha256(reqs.read_bytes()).hexdigest()[:16],
+        download,
     )
     site = context / "site"
     site.mkdir()
@@ -492,45 +522,50 @@ def host_pip() -> list[str]:
     return ["/usr/bin/python3", "-m", "pip"]
 
 
-RECIPES = {
-    r.name: r
-    for r in [
-        Recipe("base", BASE_TAG, deps=[]),
-        Recipe("postgres", "dockyard.local/postgres:15"),
-        Recipe("redis", "dockyard.local/redis:7"),
-        Recipe("kafka", "dockyard.local/kafka:4.1.1", prepare=prepare_kafka),
-        Recipe("client", "dockyard.local/client:1", prepare=prepare_client),
-        Recipe("ryuk", "dockyard.local/ryuk:0.11.0"),
-    ]
+PREPARE_STEPS: dict[str, Callable[[Recipe, Path], None]] = {
+    "kafka-jars": prepare_kafka,
+    "client-wheels": prepare_client,
 }
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description="Build Dockyard's local service images.")
-    parser.add_argument(
-        "names", nargs="*", metavar="NAME", help=f"images to build: {' '.join(RECIPES)}"
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="rebuild even when the recipe hash matches"
-    )
-    parser.add_argument("--no-cache", action="store_true", help="pass --no-cache to docker build")
-    parser.add_argument(
-        "--keep-going", action="store_true", help="build the others after a failure"
-    )
-    args = parser.parse_args(argv)
-    if args.no_cache:
-        NO_CACHE.append("--no-cache")
-    unknown = [n for n in args.names if n not in RECIPES]
-    if unknown:
-        parser.error(f"unknown image {' '.join(unknown)}; known: {' '.join(RECIPES)}")
-    names = args.names or list(RECIPES)
-    # Anything named needs the base; keep the declared order.
-    wanted = {d for n in names for d in RECIPES[n].deps} | set(names)
-    order = [n for n in RECIPES if n in wanted]
+def load_recipes(manifest: Path) -> dict[str, Recipe]:
+    """The manifest's images; recipe directories are relative to the manifest's directory."""
+    return {
+        name: Recipe(image, manifest.parent / image.recipe)
+        for name, image in load(manifest).items()
+    }
 
+
+def with_deps(names: list[str], recipes: dict[str, Recipe]) -> list[str]:
+    """``names`` and everything they depend on, in the manifest's order."""
+    wanted: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name not in wanted:
+            wanted.add(name)
+            pending += recipes[name].deps
+    return [name for name in recipes if name in wanted]
+
+
+def write_record(recipe: Recipe, digest: str, path: Path) -> None:
+    """What a dockyard_image target hands its tests: the image as this engine has it."""
+    image = recipe.image
+    record = {
+        "name": image.name,
+        "tag": image.tag,
+        "upstream": image.upstream,
+        "substitutes": image.substitutes,
+        "recipe_hash": digest,
+        "id": image_id(image.tag),
+    }
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+def engine_answers() -> bool:
     if shutil.which("docker") is None:
         log("error: the docker CLI is missing")
-        return 2
+        return False
     if (
         subprocess.run(
             ["docker", "info"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -538,25 +573,69 @@ def main(argv: list[str]) -> int:
         != 0
     ):
         log("error: the Docker engine does not answer (docker info failed)")
+        return False
+    return True
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Build Dockyard's local service images.")
+    parser.add_argument("names", nargs="*", metavar="NAME", help="images to build (default: all)")
+    parser.add_argument(
+        "--force", action="store_true", help="rebuild even when the recipe hash matches"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="pass --no-cache to docker build")
+    parser.add_argument(
+        "--keep-going", action="store_true", help="build the others after a failure"
+    )
+    parser.add_argument(
+        "--manifest", type=Path, default=MANIFEST, help="the image manifest (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="OUT",
+        help="write the JSON record of the one image named (for Bazel's dockyard_image)",
+    )
+    args = parser.parse_args(argv)
+    if args.no_cache:
+        NO_CACHE.append("--no-cache")
+    try:
+        recipes = load_recipes(args.manifest.absolute())
+    except (ManifestError, OSError) as error:
+        parser.error(str(error))
+    unknown = [n for n in args.names if n not in recipes]
+    if unknown:
+        parser.error(f"unknown image {' '.join(unknown)}; known: {' '.join(recipes)}")
+    if args.record and len(args.names) != 1:
+        parser.error("--record describes one image: name exactly one")
+    names = args.names or list(recipes)
+    order = with_deps(names, recipes)
+    if not engine_answers():
         return 2
 
     started = time.monotonic()
     failed: list[str] = []
     rows = []
+    digests: dict[str, str] = {}
     for name in order:
-        recipe = RECIPES[name]
+        recipe = recipes[name]
         if any(d in failed for d in recipe.deps):
             log(f"{recipe.tag}: skipped, {'/'.join(recipe.deps)} failed")
             failed.append(name)
             continue
-        digest = recipe_hash(recipe)
-        if not (args.force and name in names) and image_label(recipe.tag, HASH_LABEL) == digest:
+        digest = digests[name] = recipe_hash(recipe, recipes)
+        wanted = args.force and name in names
+        if not wanted and image_label(recipe.tag, HASH_LABEL) == digest:
             rows.append((recipe.tag, "up to date", "-", image_size(recipe.tag)))
             continue
-        log(f"{recipe.tag}: building (recipe {digest[:12]})")
         t0 = time.monotonic()
         try:
-            (build_base if name == "base" else build_with_dockerfile)(recipe, digest)
+            with build_lock(recipe.tag):
+                # Another process may have built it while this one waited for the lock.
+                if wanted or image_label(recipe.tag, HASH_LABEL) != digest:
+                    log(f"{recipe.tag}: building (recipe {digest[:12]})")
+                    builder = build_base if recipe.image.builder == "debootstrap" else None
+                    (builder or build_with_dockerfile)(recipe, digest)
         except BuildError as err:
             log(f"{recipe.tag}: FAILED: {err}")
             failed.append(name)
@@ -568,6 +647,11 @@ def main(argv: list[str]) -> int:
         log(f"{recipe.tag}: built in {seconds:.0f}s, {image_size(recipe.tag)}")
         rows.append((recipe.tag, "built", f"{seconds:.0f}s", image_size(recipe.tag)))
 
+    if args.record:
+        if failed:
+            return 1
+        write_record(recipes[names[0]], digests[names[0]], args.record)
+        return 0
     width = max(len(r[0]) for r in rows) if rows else 10
     for tag, status, seconds, size in rows:
         print(f"  {tag:<{width}}  {status:<10}  {seconds:>5}  {size:>7}")

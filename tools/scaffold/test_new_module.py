@@ -1,9 +1,11 @@
 """The module generator: what it writes, that the result passes the release gates, and
 that bad input is refused with a message and nothing written.
 
-Everything is generated into a temporary root holding only an empty ``modules/``; no
-container is started. ruff and mypy run as ``python -m ruff``/``python -m mypy``, with
-the real core on MYPYPATH (as //tools/bazel:check_static.py does for the real modules).
+Everything is generated into a temporary root holding an empty ``modules/`` and copies of
+the files a new module is listed in (the READMEs, the docs with image tables, the image
+manifest); no container is started. ruff and mypy run as ``python -m ruff``/``python -m
+mypy``, with the real core on MYPYPATH (as //tools/bazel:check_static.py does for the real
+modules).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -46,6 +49,18 @@ EXPECTED_MODULE_FILES = frozenset(
 
 GOOD = ["--image", "nats:2.10", "--port", "4222", "--title", "NATS"]
 
+#: The repository's files that list modules or images; the generator edits them.
+LISTINGS = (
+    "README.md",
+    "docs/README.md",
+    "docs/contributing/contract.md",
+    "docs/core/images.md",
+    "docs/images.md",
+    "tools/images/README.md",
+    "tools/images/images.bzl",
+    "tools/images/images.toml",
+)
+
 
 def _load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("new_module", SCRIPT)
@@ -57,6 +72,9 @@ def _load_generator() -> ModuleType:
 
 
 new_module = _load_generator()
+# The image manifest's reader and fragment generator, which new_module put on sys.path.
+import fragments  # noqa: E402
+import image_manifest  # noqa: E402
 
 
 def run_generator(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -93,17 +111,26 @@ def module_shape(module_dir: Path, name: str) -> set[str]:
 
 
 def expected_files(name: str) -> set[str]:
+    """The files a new module adds (the listings it edits exist already)."""
     module = {
         f"modules/{name}/" + path.replace("/NAME/", f"/{name}/") for path in EXPECTED_MODULE_FILES
     }
-    return module | {f"docs/modules/{name}.md"}
+    return module | {f"docs/modules/{name}.md", f"tools/images/{name}/Dockerfile"}
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    """Every file below ``directory`` with its content."""
+    return {relative: (directory / relative).read_text() for relative in files_under(directory)}
 
 
 @pytest.fixture()
 def root(tmp_path: Path) -> Path:
-    """A repository root with nothing but an empty modules/ directory."""
+    """A repository root: an empty modules/ and copies of the files that list modules."""
     repo = tmp_path / "repo"
     (repo / "modules").mkdir(parents=True)
+    for relative in LISTINGS:
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        (repo / relative).write_text((REPO / relative).read_text())
     return repo
 
 
@@ -116,14 +143,88 @@ def _core_dir() -> Path:
 
 # -- the files written ---------------------------------------------------------------
 def test_generates_the_module_shape(root: Path) -> None:
+    before = snapshot(root)
     result = run_generator(root, "nats", *GOOD)
     assert result.returncode == 0, result.stderr
-    assert files_under(root) == expected_files("nats")
+    assert files_under(root) == expected_files("nats") | set(LISTINGS)
     assert module_shape(root / "modules" / "nats", "nats") == EXPECTED_MODULE_FILES
-    # Nothing else: the staging directory is gone.
+    # Nothing else: the staging directory and the files' temporary copies are gone.
     assert sorted(p.name for p in (root / "modules").iterdir()) == ["nats"]
     assert "modules/nats/dockyard/nats/_wait.py" in result.stdout
+    assert "tools/images/nats/Dockerfile" in result.stdout
     assert "docs/contributing/new-module.md" in result.stdout
+    after = snapshot(root)
+    # Every listing names the module; the hand-written ones only gained lines.
+    for relative in LISTINGS:
+        assert after[relative] != before[relative], relative
+        assert "nats" in after[relative], relative
+    for relative in ("docs/README.md", "tools/images/images.toml"):
+        assert set(before[relative].splitlines()) <= set(after[relative].splitlines())
+
+
+def test_the_image_is_in_the_manifest_and_every_fragment(root: Path) -> None:
+    new_module.generate("nats", "nats:2.10", 4222, title="NATS", root=root)
+    images = image_manifest.load(root / "tools/images/images.toml")
+    nats = images["nats"]
+    assert (nats.recipe, nats.tag, nats.upstream, nats.deps) == (
+        "nats",
+        "dockyard.local/nats:2.10",
+        "nats:2.10",
+        ("base",),
+    )
+    assert list(images)[:-1] == list(image_manifest.load(REPO / "tools/images/images.toml"))
+    assert fragments.stale(root) == []
+    assert '"nats": {' in (root / "tools/images/images.bzl").read_text()
+    assert "nats=dockyard.local/nats:2.10" in image_manifest.substitutions(
+        root / "tools/images/images.toml"
+    )
+    contract = (root / "docs/contributing/contract.md").read_text()
+    assert "| `dockyard.local/nats:2.10` | `nats:2.10` |" in contract
+
+
+def test_the_stub_recipe_fails_until_completed(root: Path) -> None:
+    new_module.generate("nats", "nats:2.10", 4222, title="NATS", root=root)
+    dockerfile = (root / "tools/images/nats/Dockerfile").read_text()
+    base = image_manifest.local_image("base", root / "tools/images/images.toml")
+    assert f"FROM {base}\n" in dockerfile
+    assert "EXPOSE 4222" in dockerfile
+    assert "is the generated stub" in dockerfile and "exit 1" in dockerfile
+
+
+def test_the_listings_gain_one_entry_each(root: Path) -> None:
+    new_module.generate("nats", "nats:2.10", 4222, title="NATS", root=root)
+    readme = (root / "README.md").read_text().splitlines()
+    row = readme.index(next(line for line in readme if line.startswith("| `dockyard-nats`")))
+    assert readme[row - 1].startswith("| `dockyard-kafka`")  # the end of the module table
+    assert "`NATSContainer`" in readme[row]
+    index = (root / "docs/README.md").read_text()
+    assert "- [NATS](modules/nats.md) (`dockyard-nats`)" in index
+    assert (
+        index.index("modules/kafka.md")
+        < index.index("modules/nats.md")
+        < index.index("## Build and infrastructure")
+    )
+    assert "- **nats**: NATS for `dockyard-nats`" in (root / "tools/images/README.md").read_text()
+
+
+def test_a_failure_while_writing_puts_everything_back(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(root)
+    real_replace = new_module._replace
+    calls = []
+
+    def failing_replace(path: Path, content: str) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError("disk full (injected)")
+        real_replace(path, content)
+
+    monkeypatch.setattr(new_module, "_replace", failing_replace)
+    with pytest.raises(OSError, match="injected"):
+        new_module.generate("nats", "nats:2.10", 4222, title="NATS", root=root)
+    assert snapshot(root) == before
+    assert sorted(p.name for p in root.rglob("*") if p.name.startswith(".")) == []
 
 
 def test_expected_shape_is_redis_shape() -> None:
@@ -139,6 +240,9 @@ def test_pyproject_tool_sections_match_redis(root: Path) -> None:
     redis = REPO / "modules" / "redis" / "pyproject.toml"
     if not redis.is_file():
         pytest.skip("modules/redis is not here (under Bazel only declared files are)")
+    # This root's manifest must not have redis yet, as the repository's would not have.
+    manifest = root / "tools/images/images.toml"
+    manifest.write_text(re.sub(r"\n\[images\.redis\]\n[^\[]*", "\n", manifest.read_text()))
     new_module.generate("redis", "redis:7", 6379, root=root)
     generated = tomllib.loads((root / "modules/redis/pyproject.toml").read_text())
     assert generated["tool"] == tomllib.loads(redis.read_text())["tool"]
@@ -175,7 +279,8 @@ def test_rendered_content(root: Path) -> None:
     readme = (module / "README.md").read_text()
     headings = [line for line in readme.splitlines() if line.startswith("## ")]
     assert headings == ["## Quick start", "## Readiness", "## Helpers", "## Testing locally"]
-    assert "DOCKYARD_IMAGE_SUBSTITUTIONS=nats=dockyard.local/nats:2.10" in readme
+    assert "`dockyard.local/nats:2.10`, listed in `tools/images/images.toml`" in readme
+    assert "image_manifest.py substitutions" in readme
     doc = (root / "docs/modules/nats.md").read_text()
     assert "(../../modules/nats/README.md)" in doc
     assert (module / "dockyard/nats/py.typed").read_text() == ""
@@ -264,12 +369,14 @@ def test_generated_code_passes_ruff_and_mypy(root: Path, tmp_path: Path) -> None
     ],
 )
 def test_bad_input_writes_nothing(root: Path, args: list[str], message: str) -> None:
+    before = snapshot(root)
     result = run_generator(root, *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "nothing was written" in result.stderr
     assert message in result.stderr
     assert result.stdout == ""
-    assert list(root.rglob("*")) == [root / "modules"]
+    assert snapshot(root) == before
+    assert list((root / "modules").iterdir()) == []
 
 
 def test_existing_module_is_refused(root: Path) -> None:
@@ -278,7 +385,7 @@ def test_existing_module_is_refused(root: Path) -> None:
     result = run_generator(root, "nats", *GOOD)
     assert result.returncode == 2
     assert "modules/nats already exists" in result.stderr
-    assert files_under(root) == {"modules/nats/keep.txt"}
+    assert files_under(root) == {"modules/nats/keep.txt", *LISTINGS}
 
 
 def test_existing_doc_page_is_refused(root: Path) -> None:
@@ -287,7 +394,33 @@ def test_existing_doc_page_is_refused(root: Path) -> None:
     result = run_generator(root, "nats", *GOOD)
     assert result.returncode == 2
     assert "docs/modules/nats.md already exists" in result.stderr
-    assert files_under(root) == {"docs/modules/nats.md"}
+    assert files_under(root) == {"docs/modules/nats.md", *LISTINGS}
+
+
+def test_an_existing_image_recipe_or_manifest_entry_is_refused(root: Path) -> None:
+    (root / "tools" / "images" / "nats").mkdir()
+    result = run_generator(root, "nats", *GOOD)
+    assert result.returncode == 2
+    assert "tools/images/nats already exists" in result.stderr
+    result = run_generator(root, "redis", "--image", "redis:7", "--port", "6379")
+    assert result.returncode == 2
+    assert "already has an image 'redis'" in result.stderr
+    assert list((root / "modules").iterdir()) == []
+
+
+def test_a_root_without_the_image_manifest_is_refused(root: Path) -> None:
+    (root / "tools" / "images" / "images.toml").unlink()
+    result = run_generator(root, "nats", *GOOD)
+    assert result.returncode == 2
+    assert "images.toml is missing" in result.stderr
+
+
+def test_a_listing_without_its_anchor_is_refused(root: Path) -> None:
+    (root / "docs" / "README.md").write_text("# Docs\n\nno module index here\n")
+    before = snapshot(root)
+    with pytest.raises(new_module.ScaffoldError, match="'## Modules'"):
+        new_module.generate("nats", "nats:2.10", 4222, root=root)
+    assert snapshot(root) == before
 
 
 def test_all_problems_are_reported_at_once(root: Path) -> None:
@@ -305,9 +438,10 @@ def test_root_without_modules_is_refused(tmp_path: Path) -> None:
 
 
 def test_api_raises_scaffold_error(root: Path) -> None:
+    before = snapshot(root)
     with pytest.raises(new_module.ScaffoldError, match="has no tag"):
         new_module.generate("nats", "nats", 4222, root=root)
-    assert list(root.rglob("*")) == [root / "modules"]
+    assert snapshot(root) == before
 
 
 def test_unknown_placeholder_is_a_template_error() -> None:

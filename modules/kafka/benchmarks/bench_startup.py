@@ -4,7 +4,7 @@
 port) passed; the script then asks for metadata once more, independently, to be sure the
 clock stops at a broker that answers. Run with the test run's substitutions, e.g.::
 
-    DOCKYARD_IMAGE_SUBSTITUTIONS=apache/kafka=dockyard.local/kafka:4.1.1 \
+    DOCKYARD_IMAGE_SUBSTITUTIONS="$(python3 tools/images/image_manifest.py substitutions)" \
     TESTCONTAINERS_RYUK_DISABLED=true \
     PYTHONPATH=core:modules/kafka python modules/kafka/benchmarks/bench_startup.py --runs 5
 """

@@ -1,7 +1,7 @@
 """Quick start: a Kafka broker for the test host and for a container on a network.
 
 Run (with the local images):
-    DOCKYARD_IMAGE_SUBSTITUTIONS=apache/kafka=dockyard.local/kafka:4.1.1 \
+    DOCKYARD_IMAGE_SUBSTITUTIONS="$(python3 tools/images/image_manifest.py substitutions)" \
     PYTHONPATH=core:modules/kafka python modules/kafka/examples/quickstart.py
 """
 

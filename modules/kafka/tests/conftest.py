@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from image_manifest import local_image
 
 from dockyard.core import DockerContainer
 from dockyard.kafka import KafkaContainer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-#: A network peer with python3 + kafka-python (built by tools/images/build.py).
-CLIENT_IMAGE = "dockyard.local/client:1"
+#: A network peer with python3 + kafka-python (tools/images/images.toml).
+CLIENT_IMAGE = local_image("client")
 
 #: A fixed, valid KRaft cluster id (22 characters of URL-safe base64 = 16 bytes).
 CLUSTER_ID = "ZG9ja3lhcmQta2Fma2EtMQ"

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from image_manifest import local_image
 
 from dockyard.core import DockerContainer, Network
 from dockyard.kafka import KafkaContainer
 
-CLIENT_IMAGE = "dockyard.local/client:1"
+CLIENT_IMAGE = local_image("client")
 
 
 @pytest.fixture(scope="module")

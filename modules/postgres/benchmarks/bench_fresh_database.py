@@ -2,7 +2,7 @@
 
 Run (the local image through substitution, as in the test run):
 
-    DOCKYARD_IMAGE_SUBSTITUTIONS=postgres=dockyard.local/postgres:15 \\
+    DOCKYARD_IMAGE_SUBSTITUTIONS="$(python3 tools/images/image_manifest.py substitutions)" \\
     TESTCONTAINERS_RYUK_DISABLED=true \\
     PYTHONPATH=core:modules/postgres \\
     python modules/postgres/benchmarks/bench_fresh_database.py [--runs 30] [--containers 5]

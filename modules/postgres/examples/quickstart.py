@@ -2,8 +2,8 @@
 
     PYTHONPATH=core:modules/postgres python modules/postgres/examples/quickstart.py
 
-(set DOCKYARD_IMAGE_SUBSTITUTIONS=postgres=dockyard.local/postgres:15 where no
-registry is reachable).
+(where no registry is reachable, first
+export DOCKYARD_IMAGE_SUBSTITUTIONS="$(python3 tools/images/image_manifest.py substitutions)").
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Shared fixtures of the postgres module's tests.
 
 The containers use the module's default image (``postgres:16``); the test run maps
-it to the local build with DOCKYARD_IMAGE_SUBSTITUTIONS
-(``postgres=dockyard.local/postgres:15``). Each test module shares one container
+it to the local build with DOCKYARD_IMAGE_SUBSTITUTIONS (see
+tools/images/images.toml). Each test module shares one container
 through module-scoped fixtures to keep the run short.
 """
 
@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from image_manifest import local_image
 
 from dockyard.postgres import PostgresContainer
 
 DATA = Path(__file__).resolve().parent / "data"
 
-#: The client image with psql and redis-cli (built by tools/images/build.py).
-CLIENT_IMAGE = "dockyard.local/client:1"
+#: The client image with psql and redis-cli (tools/images/images.toml).
+CLIENT_IMAGE = local_image("client")
 
 
 @pytest.fixture(scope="module")

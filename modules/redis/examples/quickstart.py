@@ -2,7 +2,7 @@
 
 Run from the repository root with the local images substituted, e.g.:
 
-    DOCKYARD_IMAGE_SUBSTITUTIONS=redis=dockyard.local/redis:7 \
+    DOCKYARD_IMAGE_SUBSTITUTIONS="$(python3 tools/images/image_manifest.py substitutions)" \
     PYTHONPATH=core:modules/redis python modules/redis/examples/quickstart.py
 """
 

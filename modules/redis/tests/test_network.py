@@ -6,13 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from image_manifest import local_image
 
 from dockyard.core import ConfigurationError, DockerContainer, Network
 from dockyard.redis import RedisContainer
 
 from conftest import PASSWORD
 
-CLIENT_IMAGE = "dockyard.local/client:1"
+CLIENT_IMAGE = local_image("client")
 
 
 @pytest.fixture(scope="module")

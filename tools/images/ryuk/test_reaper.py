@@ -1,4 +1,4 @@
-"""Tests of the reaper image (dockyard.local/ryuk:0.11.0) against the real Docker engine.
+"""Tests of the reaper image (tools/images/ryuk) against the real Docker engine.
 
 Each test starts the image with the engine's socket mounted, makes throwaway objects
 carrying a label unique to the test, and checks what the reaper leaves behind. Everything
@@ -12,12 +12,17 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
-IMAGE = "dockyard.local/ryuk:0.11.0"
+sys.path.insert(0, str(Path(__file__).absolute().parent.parent))  # image_manifest, by hand
+from image_manifest import local_image
+
+IMAGE = local_image("ryuk")
 SESSION_LABELS = {
     "org.testcontainers": "true",
     "org.testcontainers.sessionId": os.environ.get("TESTCONTAINERS_SESSION_ID", "reaper-test"),

@@ -1,0 +1,37 @@
+"""One benchmark target: get a PostgreSQL server, run one query (run_bench.py runs many).
+
+With BENCH_POSTGRES_URL set the test uses that already running server (the baseline);
+otherwise it starts its own through Dockyard, labelled with BENCH_RUN so the benchmark can
+count the containers it caused.
+"""
+
+from __future__ import annotations
+
+import os
+
+import sqlalchemy
+from dockyard.postgres import PostgresContainer
+from sqlalchemy import text
+
+
+def query(engine: sqlalchemy.Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT 1")).scalar_one())
+
+
+def test_one_query() -> None:
+    url = os.environ.get("BENCH_POSTGRES_URL")
+    if url:
+        engine = sqlalchemy.create_engine(url)
+        try:
+            assert query(engine) == 1
+        finally:
+            engine.dispose()
+        return
+    server = PostgresContainer().with_label("org.dockyard.bench", os.environ.get("BENCH_RUN", "-"))
+    with server:
+        engine = server.get_engine()
+        try:
+            assert query(engine) == 1
+        finally:
+            engine.dispose()
