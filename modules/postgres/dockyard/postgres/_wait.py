@@ -20,7 +20,7 @@ credentials.  This strategy therefore decides on a real query:
   server is up;
 * the log is only an optimisation: while the (English) log positively shows the
   init phase in progress (exactly one ``ready`` line, no "init process
-  complete" line yet), the query is attempted at a slower pace;
+  complete" line yet), no query is attempted; the wait wakes on the next output;
 * only "cannot talk to the server yet" (refused, reset, timed out, starting up) means
   not yet; a password/authentication failure aborts at once (``ReadinessAbort``) with
   the server's last log lines, as does any other answer (a missing database) or a missing
@@ -31,7 +31,6 @@ credentials.  This strategy therefore decides on a real query:
 from __future__ import annotations
 
 import re
-import time
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from dockyard.core import NotReady, PollingWaitStrategy, ReadinessAbort
@@ -52,8 +51,6 @@ _INIT_OVER_MARKERS = re.compile(
     r"PostgreSQL init process complete|skipping initiali[sz]ation", re.IGNORECASE
 )
 
-#: How often the query is tried while the log shows the init phase running.
-_SLOW_PROBE_INTERVAL = 1.0
 _CONNECT_TIMEOUT = 3.0
 
 #: Signs of an authentication/authorisation failure in a server error message:
@@ -108,13 +105,6 @@ def init_phase_in_progress(log_text: str) -> bool:
 class PostgresReadyWaitStrategy(PollingWaitStrategy):
     """Ready when ``SELECT 1`` succeeds through the published port (see module doc)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._last_probe = 0.0
-
-    def _reset_run_state(self) -> None:
-        self._last_probe = 0.0
-
     def is_ready(self, target: WaitTarget) -> bool:
         container = target.container
         if not isinstance(container, _HasCredentials):
@@ -123,10 +113,10 @@ class PostgresReadyWaitStrategy(PollingWaitStrategy):
             )
         driver = _drivers.resolve(container.driver)  # ConfigurationError: not installed
         driver.load()
-        now = time.monotonic()
-        if init_phase_in_progress(target.logs()) and now - self._last_probe < _SLOW_PROBE_INTERVAL:
+        if init_phase_in_progress(target.logs()):
+            # No query while the log shows the temporary server: the wait wakes on the
+            # next output, which is the real server's start.
             raise NotReady("the image is still running its init phase (temporary server)")
-        self._last_probe = now
         address = (container.host(), container.mapped_port(container.port))
         try:
             value = self._select_one(driver, container, address)
