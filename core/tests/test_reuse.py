@@ -102,7 +102,7 @@ def test_name_held_by_a_foreign_container_is_a_configuration_error(
     monkeypatch.setenv("TESTCONTAINERS_REUSE_ENABLE", "true")
     name = unique("dockyard-core-foreign")
     with DockerContainer(REDIS).with_name(name).waiting_for(READY) as foreign:
-        with pytest.raises(ConfigurationError, match="not the reusable container"):
+        with pytest.raises(ConfigurationError, match="not the container of this configuration"):
             reusable(token).with_name(name).start()
         assert foreign.get_wrapped_container().attrs["Config"]["Labels"][LABEL_SESSION_ID]
 

@@ -22,6 +22,18 @@ DEFAULT_STARTUP_TIMEOUT = 60.0
 PROPERTIES_FILE_NAME = ".testcontainers.properties"
 
 
+class SharingMode(StrEnum):
+    """Which containers are shared across processes: none, those asking
+    (``with_sharing()``, the default), or also every module's service container."""
+
+    OFF = "off"
+    OPT_IN = "opt-in"
+    SERVICES = "services"
+
+
+DEFAULT_SHARING_GRACE = 10.0
+
+
 class PullPolicy(StrEnum):
     """When to pull an image: only when it is missing locally, always, or never."""
 
@@ -190,6 +202,24 @@ class Config:
             raise ConfigurationError(
                 f"pull.policy={value!r} is not one of missing, always, never."
             ) from None
+
+    @property
+    def sharing(self) -> SharingMode:
+        value = (self.get("dockyard.sharing", "DOCKYARD_SHARING") or "opt-in").strip().lower()
+        value = {"on": "opt-in", "true": "opt-in", "false": "off", "no": "off"}.get(value, value)
+        try:
+            return SharingMode(value)
+        except ValueError:
+            raise ConfigurationError(
+                f"DOCKYARD_SHARING={value!r} is not one of off, opt-in, services."
+            ) from None
+
+    @property
+    def sharing_grace(self) -> float:
+        value = self.get("dockyard.sharing.grace", "DOCKYARD_SHARING_GRACE")
+        if value is None:
+            return DEFAULT_SHARING_GRACE
+        return positive_seconds("DOCKYARD_SHARING_GRACE", value.removesuffix("s"))
 
     @property
     def startup_timeout(self) -> float:

@@ -13,9 +13,9 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
-from ._config import positive_seconds
+from ._config import Config, SharingMode, positive_seconds
 from ._engine import validate_create_options
 from ._errors import ConfigurationError, ContainerNotStartedError
 from ._exec import ExecConfig, ExecResult
@@ -26,7 +26,7 @@ from ._ports import Port, PortLike
 from ._running import RunningContainer
 from ._session import current_session
 from ._spec import ContainerSpec, NetworkRef
-from ._startup import Startup
+from ._startup import Mode, Startup
 from ._wait import WaitStrategy
 
 log = logging.getLogger("dockyard.core.container")
@@ -37,6 +37,9 @@ class DockerContainer(Lifecycle):
 
     Extra keyword arguments go to docker-py's ``containers.create`` unchanged.
     """
+
+    #: Shared without asking when DOCKYARD_SHARING=services (module containers are).
+    shared_under_services: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -49,6 +52,8 @@ class DockerContainer(Lifecycle):
         self._wait: WaitStrategy | None = None
         self._startup_timeout: float | None = None
         self._reuse = False
+        self._share: bool | None = None
+        self._shared_digest: str | None = None
         self._running: RunningContainer | None = None
         self._reused = False
         self._followers: list[LogFollower] = []
@@ -140,6 +145,17 @@ class DockerContainer(Lifecycle):
         self._reuse = bool(reuse)
         return self
 
+    def with_sharing(self, share: bool = True) -> Self:
+        """Use one container of this configuration for every process on the engine.
+
+        It lives while any process holds it, and is removed a grace period (10 s,
+        DOCKYARD_SHARING_GRACE) after the last one stopped or died. DOCKYARD_SHARING=off
+        turns sharing off everywhere; ``with_sharing(False)`` opts one container out of
+        DOCKYARD_SHARING=services.
+        """
+        self._share = bool(share)
+        return self
+
     def with_copy_to_container(
         self, content: bytes | str | Path, container_path: str, mode: int = 0o644
     ) -> Self:
@@ -195,18 +211,13 @@ class DockerContainer(Lifecycle):
                 return self
             session = current_session(self._docker_client)
             config = session.config
-            reuse = self._reuse and config.reuse_enabled
-            if self._reuse and not reuse:
-                log.warning(
-                    "with_reuse() ignored: set TESTCONTAINERS_REUSE_ENABLE=true "
-                    "(or testcontainers.reuse.enable=true) to allow reuse"
-                )
+            mode = self._mode(config)
             startup = Startup(
                 session,
                 self.resolved_spec(),
                 timeout=self._startup_timeout or config.startup_timeout,
                 owner=self,
-                reuse=reuse,
+                mode=mode,
                 on_started=self._started,
                 wait_strategy=lambda: self._wait or self._default_wait_strategy(),
             )
@@ -216,7 +227,36 @@ class DockerContainer(Lifecycle):
                 self._running = None
                 raise
             self._reused = startup.reused
+            self._shared_digest = startup.digest if mode == "shared" else None
             return self
+
+    def _mode(self, config: Config) -> Mode:
+        sharing = config.sharing
+        share = (
+            self._share
+            if self._share is not None
+            else (sharing is SharingMode.SERVICES and self.shared_under_services)
+        )
+        share = share and sharing is not SharingMode.OFF
+        if share and self._reuse:
+            raise ConfigurationError(
+                "with_reuse() and with_sharing() exclude each other: reuse keeps one container "
+                "across runs, sharing one across the processes of a run. Choose one."
+            )
+        if share:
+            return "shared"
+        reuse = self._reuse and config.reuse_enabled
+        if self._reuse and not reuse:
+            log.warning(
+                "with_reuse() ignored: set TESTCONTAINERS_REUSE_ENABLE=true "
+                "(or testcontainers.reuse.enable=true) to allow reuse"
+            )
+        return "reuse" if reuse else "plain"
+
+    @property
+    def shared(self) -> bool:
+        """True while this object holds a shared container."""
+        return self._shared_digest is not None
 
     def _started(self, running: RunningContainer) -> None:
         self._running = running  # the hooks and the readiness check use the front's methods
@@ -231,10 +271,13 @@ class DockerContainer(Lifecycle):
             running, self._running = self._running, None
             if running is None:
                 return
-            if self._reused:
-                running.detach()
+            if self._reused or self._shared_digest is not None:
+                running.detach()  # someone else's, or everyone's: never removed here
             else:
                 running.remove()
+            if self._shared_digest is not None:
+                running.session.leases.release(self._shared_digest)
+                self._shared_digest = None
             self._reused = False
 
     def _bring_up(self) -> Self:

@@ -48,9 +48,9 @@ def reaper_name(sid: str) -> str:
     return f"dockyard-ryuk-{name_safe(sid)}"
 
 
-def filter_line(sid: str) -> bytes:
+def filter_line(sid: str, label: str = LABEL_SESSION_ID) -> bytes:
     """The Ryuk filter for one session: ``label=org.testcontainers.sessionId%3D<id>``."""
-    return (urlencode([("label", f"{LABEL_SESSION_ID}={sid}")]) + "\n").encode()
+    return (urlencode([("label", f"{label}={sid}")]) + "\n").encode()
 
 
 def docker_socket_path(config: Config) -> str:
@@ -76,10 +76,27 @@ class _ClosedBeforeAck(ConnectionError):
 
 
 class Reaper:
-    """One process's connection to the session's reaper, re-established when it drops."""
+    """One process's connection to a reaper, re-established when it drops.
 
-    def __init__(self, session: Session) -> None:
+    By default the session's reaper (everything labelled with the session id); with
+    ``name``, ``label`` and ``value`` a reaper of its own for what carries that label (a
+    shared service: its lease), reaping ``grace`` after the last holder left.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        name: str | None = None,
+        label: str = LABEL_SESSION_ID,
+        value: str | None = None,
+        grace: str | None = None,
+    ) -> None:
         self._session = session
+        self._name = name
+        self._label = label
+        self._value = value or session.id
+        self._grace = grace
         self._lock = threading.Lock()
         self._sock: socket.socket | None = None
         self.container_id: str | None = None
@@ -89,7 +106,7 @@ class Reaper:
 
     @property
     def name(self) -> str:
-        return reaper_name(self._session.id)
+        return self._name or reaper_name(self._session.id)
 
     def ensure(self) -> None:
         with self._lock:
@@ -157,8 +174,9 @@ class Reaper:
         image = resolve_image_name(requested, config)
         ensure_image(session, image, config.pull_policy, requested)
         env = {}
-        if config.ryuk_reconnection_timeout:
-            env["RYUK_RECONNECTION_TIMEOUT"] = config.ryuk_reconnection_timeout
+        grace = self._grace or config.ryuk_reconnection_timeout
+        if grace:
+            env["RYUK_RECONNECTION_TIMEOUT"] = grace
         if config.ryuk_connection_timeout:
             env["RYUK_CONNECTION_TIMEOUT"] = config.ryuk_connection_timeout
         options = {
@@ -229,7 +247,7 @@ class Reaper:
             if ports:
                 host = self._session.host(ports[0])
                 try:
-                    return _handshake(host, ports[0], self._session.id)
+                    return _handshake(host, ports[0], filter_line(self._value, self._label))
                 except (ConnectionResetError, _ClosedBeforeAck, OSError) as exc:
                     last_error = f"{host}:{ports[0]}: {exc}"
                     started = b"Started!" in engine.logs(ident, tty=False)
@@ -263,10 +281,10 @@ def _alive(sock: socket.socket) -> bool:
     return bool(data)
 
 
-def _handshake(host: str, port: int, sid: str) -> socket.socket:
+def _handshake(host: str, port: int, line: bytes) -> socket.socket:
     sock = socket.create_connection((host, port), timeout=2)
     try:
-        sock.sendall(filter_line(sid))
+        sock.sendall(line)
         reply = b""
         while not reply.endswith(b"\n"):
             chunk = sock.recv(64)

@@ -22,10 +22,10 @@ def reuse_name(digest: str) -> str:
     return f"dockyard-reuse-{digest[:24]}"
 
 
-def find_reusable(engine: Engine, digest: str) -> dict[str, Any] | None:
+def find_reusable(engine: Engine, digest: str, label: str = LABEL_HASH) -> dict[str, Any] | None:
     # The list does not inspect each container, so it cannot trip over containers that
     # other processes remove meanwhile.
-    found = engine.list_containers({"label": f"{LABEL_HASH}={digest}"})
+    found = engine.list_containers({"label": f"{label}={digest}"})
     found.sort(key=lambda c: c.get("State") != "running")
     for summary in found:
         try:
@@ -41,6 +41,7 @@ def find_or_create(
     name: str,
     create: Callable[[], str],
     timeout: float,
+    label: str = LABEL_HASH,
 ) -> tuple[dict[str, Any], bool]:
     """Return (inspect data, created_by_us).
 
@@ -52,7 +53,7 @@ def find_or_create(
     """
     deadline = time.monotonic() + timeout
     while True:
-        attrs = find_reusable(engine, digest)
+        attrs = find_reusable(engine, digest, label)
         if attrs is None:
             found = create_or_get(engine, name, create, deadline)
             if found is None:
@@ -60,7 +61,7 @@ def find_or_create(
             attrs, created = found
             if created:
                 return attrs, True
-            _check_owner(attrs, digest, name)
+            _check_owner(attrs, digest, name, label)
         try:
             return _wait_until_running(engine, attrs, name, deadline), False
         except NotFoundError:
@@ -69,17 +70,17 @@ def find_or_create(
             break
         time.sleep(POLL)
     raise ContainerStartupError(
-        f"The reusable container {name} kept disappearing for {timeout:g}s while other "
+        f"The container {name} kept disappearing for {timeout:g}s while other "
         "processes created and removed it; retry, or remove it with `docker rm -f`."
     )
 
 
-def _check_owner(attrs: dict[str, Any], digest: str, name: str) -> None:
-    held_by = labels_of(attrs).get(LABEL_HASH)
+def _check_owner(attrs: dict[str, Any], digest: str, name: str, label: str) -> None:
+    held_by = labels_of(attrs).get(label)
     if held_by != digest:
         raise ConfigurationError(
-            f"A container named {name!r} already exists but is not the reusable container "
-            f"of this configuration ({LABEL_HASH}={held_by!r}, expected "
+            f"A container named {name!r} already exists but is not the container "
+            f"of this configuration ({label}={held_by!r}, expected "
             f"{digest[:12]}...). Pick another with_name(), or remove it with "
             f"`docker rm -f {name}` if it is yours."
         )

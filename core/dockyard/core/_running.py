@@ -54,8 +54,12 @@ class RunningContainer:
         image: str,
         *,
         owner: Any = None,
+        created: bool = True,
     ) -> None:
         self.session = session
+        #: False when the container was found running (reused or shared): one-time setup
+        #: in ``_on_started`` is then its creator's business.
+        self.created = created
         self.attrs = attrs
         self.spec = spec
         self.image = image

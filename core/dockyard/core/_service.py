@@ -30,6 +30,8 @@ class ServiceContainer(DockerContainer):
     #: The service's port inside the container.
     default_port: ClassVar[int]
 
+    shared_under_services = True
+
     def __init_subclass__(cls, *, abstract: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if abstract:

@@ -22,6 +22,7 @@ from ._engine import DockerEngine, Engine
 from ._host import HostResolver
 from ._labels import session_labels
 from ._reaper import Reaper
+from ._sharing import Leases
 
 _ENV = "TESTCONTAINERS_SESSION_ID"
 _per_process: dict[int, str] = {}
@@ -47,6 +48,7 @@ class Session:
         self._hosts: dict[str | None, HostResolver] = {}
         self._reaper: Reaper | None = None
         self._images: set[str] = set()
+        self.leases = Leases(self)
 
     @property
     def config(self) -> Config:

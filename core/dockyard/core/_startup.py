@@ -17,9 +17,10 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import (
+    ConfigurationError,
     ConflictError,
     ContainerStartupError,
     DockyardError,
@@ -33,6 +34,7 @@ from ._labels import LABEL_CREATION, LABEL_HASH, LABEL_REUSE, base_labels
 from ._network import Network
 from ._reuse import find_or_create, reuse_name
 from ._running import Readiness, RunningContainer
+from ._sharing import LABEL_SHARED, shared_name
 from ._spec import ContainerSpec
 
 if TYPE_CHECKING:
@@ -40,6 +42,10 @@ if TYPE_CHECKING:
     from ._wait import WaitStrategy
 
 log = logging.getLogger("dockyard.core.container")
+
+#: plain: this process's container; reuse: persistent, found again by hash; shared: one per
+#: configuration for every process, held by leases.
+Mode = Literal["plain", "reuse", "shared"]
 
 
 def start_failure_hint(explanation: str) -> str:
@@ -72,7 +78,7 @@ class Startup:
         *,
         timeout: float,
         owner: Any,
-        reuse: bool,
+        mode: Mode,
         on_started: Callable[[RunningContainer], None],
         wait_strategy: Callable[[], WaitStrategy | None],
     ) -> None:
@@ -80,19 +86,24 @@ class Startup:
         self.spec = spec
         self.timeout = timeout
         self.owner = owner
-        self.reuse = reuse
+        self.mode = mode
         self._on_started = on_started
         self._wait_strategy = wait_strategy
         self._undo: list[tuple[str, Callable[[], None]]] = []
         self._began = time.monotonic()
         self.image = ""
         self.reused = False
+        self.digest = ""
 
     # -- the steps --------------------------------------------------------------------------
     def run(self) -> RunningContainer:
         try:
             options = self._prepare()
-            if not self.reuse:
+            if self.mode == "shared":
+                # The lease first: a container found after this cannot be reaped under us.
+                self.session.leases.acquire(self.digest, self.session.config.sharing_grace)
+                self._register("lease", lambda: self.session.leases.release(self.digest))
+            elif self.mode == "plain":
                 self.session.ensure_reaper()
             self._create_networks()
             running = self._reuse_or_create(options)
@@ -108,9 +119,18 @@ class Startup:
         self.image = resolve_image_name(self.spec.image, config)
         ensure_image(self.session, self.image, config.pull_policy, self.spec.image)
         self.spec.check_complete()
-        if self.reuse:
-            digest = self.spec.config_hash(self.image)
-            labels = {**base_labels(), LABEL_HASH: digest, LABEL_REUSE: "true"}
+        self.digest = self.spec.config_hash(self.image)
+        if self.mode == "reuse":
+            labels = {**base_labels(), LABEL_HASH: self.digest, LABEL_REUSE: "true"}
+        elif self.mode == "shared":
+            owned = [a.name for a in self.spec.networks if not isinstance(a.network, str)]
+            if owned:
+                raise ConfigurationError(
+                    f"A shared container outlives this process, so its networks must too: "
+                    f"{owned} are Network objects this process would remove. Give network "
+                    "names of networks that exist, or do not share this container."
+                )
+            labels = {**base_labels(), LABEL_SHARED: self.digest}
         else:
             labels = self.session.labels()
         options = self.spec.create_options(self.image, labels, self.session.publish_address())
@@ -124,27 +144,28 @@ class Startup:
                 self._register(f"network {network.name}", network.remove_quietly)
 
     def _reuse_or_create(self, options: dict[str, Any]) -> RunningContainer:
-        if not self.reuse:
+        if self.mode == "plain":
             ident = self._create(options)
             self._setup_and_start(ident)
             return self._attach(ident)
-        digest = self.spec.config_hash(self.image)
-        name = self.spec.name or reuse_name(digest)
+        if self.mode == "reuse":
+            name, label = self.spec.name or reuse_name(self.digest), LABEL_HASH
+        else:
+            name, label = self.spec.name or shared_name(self.digest), LABEL_SHARED
         options = {**options, "name": name}
-        created_id: list[str] = []
 
         def create() -> str:
-            ident = self._create(options, conflict_is_race=True)
-            created_id.append(ident)
-            return ident
+            return self._create(options, conflict_is_race=True)
 
-        attrs, created = find_or_create(self.session.engine, digest, name, create, self.timeout)
+        attrs, created = find_or_create(
+            self.session.engine, self.digest, name, create, self.timeout, label
+        )
         ident = str(attrs["Id"])
         if created:
             self._setup_and_start(ident)
             return self._attach(ident)
         self.reused = True
-        # Someone else's reusable container: never ours to remove on failure.
+        # Someone else's container: never ours to remove on failure.
         self._undo = [(what, undo) for what, undo in self._undo if not what.startswith("container")]
         return self._attach(ident, owned=False)
 
@@ -215,7 +236,9 @@ class Startup:
     def _attach(self, ident: str, owned: bool = True) -> RunningContainer:
         engine = self.session.engine
         attrs = engine.inspect_container(ident)
-        running = RunningContainer(self.session, attrs, self.spec, self.image, owner=self.owner)
+        running = RunningContainer(
+            self.session, attrs, self.spec, self.image, owner=self.owner, created=owned
+        )
         if owned:
             self._undo[-1] = (f"container {ident[:12]}", running.remove)
         else:

@@ -64,6 +64,11 @@ _BROKER_HOST_MARK = "\x00broker-host\x00"
 
 NetworkRef = Network | str
 
+#: The cluster id of every KafkaContainer that is not given one.
+DEFAULT_CLUSTER_ID = base64.urlsafe_b64encode(
+    uuid.uuid5(uuid.NAMESPACE_URL, "https://dockyard.invalid/kafka").bytes
+).decode().rstrip("=")
+
 
 def _network_name(network: NetworkRef) -> str:
     return network.name if isinstance(network, Network) else network
@@ -118,7 +123,9 @@ class KafkaContainer(ServiceContainer):
         **docker_run_kwargs: Any,
     ) -> None:
         super().__init__(image, KAFKA_PORT, **docker_run_kwargs)
-        self._cluster_id = check_cluster_id(cluster_id) if cluster_id else random_cluster_id()
+        # A fixed default: two containers of the same settings are the same broker, so
+        # processes can share one (with_sharing); give one explicitly to tell them apart.
+        self._cluster_id = check_cluster_id(cluster_id) if cluster_id else DEFAULT_CLUSTER_ID
         self._node_id = node_id
         # (listener, the network its alias belongs to — None: the last network at start)
         self._kafka_listeners: list[tuple[Listener, NetworkRef | None]] = []
@@ -205,6 +212,8 @@ class KafkaContainer(ServiceContainer):
 
     def _on_started(self, container: RunningContainer) -> None:
         super()._on_started(container)
+        if not container.created:
+            return  # a shared broker found running: its creator wrote the start script
         script = self.start_script(container.host(), container.mapped_port(KAFKA_PORT))
         container.copy_to(script.encode(), START_SCRIPT, mode=0o755)
 
