@@ -186,6 +186,13 @@ class DockerContainer(Lifecycle):
         """Hook: the readiness check used when the user configured none."""
         return None
 
+    def _on_ready(self, container: RunningContainer) -> None:
+        """Hook: runs once the container is ready (a failure here fails the start).
+
+        ``container.created`` tells the process that created a shared or reused container
+        from those that found it running.
+        """
+
     def resolved_spec(self) -> ContainerSpec:
         """The spec start() would create now: the builder's, with every hook applied."""
         configured = self._spec
@@ -219,6 +226,7 @@ class DockerContainer(Lifecycle):
                 owner=self,
                 mode=mode,
                 on_started=self._started,
+                on_ready=self._on_ready,
                 wait_strategy=lambda: self._wait or self._default_wait_strategy(),
             )
             try:

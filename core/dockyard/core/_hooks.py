@@ -20,6 +20,7 @@ HOOKS: dict[str, tuple[tuple[str, ...], str]] = {
     "_configure_spec": (("spec",), "return the ContainerSpec to create (a copy per start)"),
     "_on_started": (("container",), "act on the RunningContainer before readiness"),
     "_default_wait_strategy": ((), "the readiness check used when the user gave none"),
+    "_on_ready": (("container",), "act on the RunningContainer once it is ready"),
 }
 _SIMILARITY = 0.84
 

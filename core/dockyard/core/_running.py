@@ -55,11 +55,14 @@ class RunningContainer:
         *,
         owner: Any = None,
         created: bool = True,
+        mode: str = "plain",
     ) -> None:
         self.session = session
         #: False when the container was found running (reused or shared): one-time setup
         #: in ``_on_started`` is then its creator's business.
         self.created = created
+        #: "plain" (this process's), "reuse" (persistent) or "shared" (every process's).
+        self.mode = mode
         self.attrs = attrs
         self.spec = spec
         self.image = image

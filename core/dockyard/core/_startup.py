@@ -80,6 +80,7 @@ class Startup:
         owner: Any,
         mode: Mode,
         on_started: Callable[[RunningContainer], None],
+        on_ready: Callable[[RunningContainer], None],
         wait_strategy: Callable[[], WaitStrategy | None],
     ) -> None:
         self.session = session
@@ -88,6 +89,7 @@ class Startup:
         self.owner = owner
         self.mode = mode
         self._on_started = on_started
+        self._on_ready = on_ready
         self._wait_strategy = wait_strategy
         self._undo: list[tuple[str, Callable[[], None]]] = []
         self._began = time.monotonic()
@@ -237,7 +239,13 @@ class Startup:
         engine = self.session.engine
         attrs = engine.inspect_container(ident)
         running = RunningContainer(
-            self.session, attrs, self.spec, self.image, owner=self.owner, created=owned
+            self.session,
+            attrs,
+            self.spec,
+            self.image,
+            owner=self.owner,
+            created=owned,
+            mode=self.mode,
         )
         if owned:
             self._undo[-1] = (f"container {ident[:12]}", running.remove)
@@ -252,6 +260,7 @@ class Startup:
         running.publish_all(strict=strategy is not None)
         self._on_started(running)
         if strategy is None:
+            self._on_ready(running)
             return
         # The readiness wait gets what is left of the startup timeout (at least a second).
         began = max(self._began, time.monotonic() + 1.0 - self.timeout)
@@ -270,6 +279,7 @@ class Startup:
             raise
         finally:
             running.stop_watching_events()
+        self._on_ready(running)
 
     # -- undo -------------------------------------------------------------------------------
     def _register(self, what: str, undo: Callable[[], None]) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from dockyard.core import ConfigurationError, ContainerStartupError
-from dockyard.redis import CONFIG_FILE_PATH, RedisContainer
+from dockyard.redis import CONFIG_FILE_PATH, RedisContainer, RedisIsolationError
 
 from conftest import DATA_DIR
 
@@ -71,10 +71,13 @@ def test_server_args_are_honoured(configured: RedisContainer) -> None:
 
 
 def test_next_database_follows_configured_count(configured: RedisContainer) -> None:
-    # "databases 4" in the file: isolation hands out 1, 2, 3, 1, …
-    handed = [configured.next_database() for _ in range(4)]
-    assert sorted(handed[:3]) == [1, 2, 3]
-    assert handed[3] == handed[0]
+    # "databases 4" in the file: 0 stays the user's, 3 holds the leases, 1 and 2 go to tests.
+    handed = [configured.next_database() for _ in range(2)]
+    assert sorted(handed) == [1, 2]
+    with pytest.raises(RedisIsolationError, match="All 2 databases"):
+        configured.next_database()
+    for db in handed:
+        configured.release_database(db)
 
 
 def test_server_args_on_a_custom_port() -> None:

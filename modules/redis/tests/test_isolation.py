@@ -7,25 +7,50 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from dockyard.redis import RedisContainer
+from dockyard.redis import RedisContainer, RedisIsolationError
 
 
-def test_next_database_round_robin_over_1_to_15(redis_server: RedisContainer) -> None:
-    handed = [redis_server.next_database() for _ in range(16)]
-    assert sorted(handed[:15]) == list(range(1, 16))
-    assert 0 not in handed
-    assert handed[15] == handed[0]  # wraps around
+def test_databases_are_leased_until_released(redis_server: RedisContainer) -> None:
+    handed = [redis_server.next_database() for _ in range(14)]
+    try:
+        assert sorted(handed) == list(range(1, 15))  # never 0 (yours) nor 15 (the leases)
+        with pytest.raises(RedisIsolationError, match="leased"):
+            redis_server.next_database()
+        # The leases live in the server, where another process would see them.
+        with redis_server.get_client(db=15, decode_responses=True) as client:
+            assert client.get("dockyard:db-lease:3") == redis_server._leases.holder
+        redis_server.release_database(handed[2])
+        assert redis_server.next_database() == handed[2]
+    finally:
+        for db in handed:
+            redis_server.release_database(db)
 
 
-def test_next_database_is_flushed(redis_server: RedisContainer) -> None:
+def test_a_leased_database_is_flushed(redis_server: RedisContainer) -> None:
     db = redis_server.next_database()
     with redis_server.get_client(db=db) as client:
         client.set("left-over", 1)
-    for _ in range(14):
-        redis_server.next_database()
+    redis_server.release_database(db)
     assert redis_server.next_database() == db  # handed out again …
     with redis_server.get_client(db=db) as client:
         assert client.dbsize() == 0  # … and emptied first
+    redis_server.release_database(db)
+
+
+def test_isolated_database_falls_back_to_a_key_prefix(redis_server: RedisContainer) -> None:
+    taken = [redis_server.next_database() for _ in range(14)]
+    try:
+        with redis_server.isolated_database(decode_responses=True) as iso:
+            assert iso.db == 0 and iso.prefix
+            iso.client.set(iso.key("mine"), "x")
+            assert iso.client.get(iso.key("mine")) == "x"
+        with redis_server.get_client() as client:
+            assert not list(client.scan_iter(match=iso.prefix + "*"))  # cleaned up
+    finally:
+        for db in taken:
+            redis_server.release_database(db)
+    with redis_server.isolated_database() as own:
+        assert own.db != 0 and own.prefix == ""
 
 
 def test_isolated_client_uses_its_own_database(redis_server: RedisContainer) -> None:

@@ -25,6 +25,7 @@ from ._listeners import (
     Listener,
     parse_listener,
 )
+from ._namespace import TopicNamespace
 from ._wait import KafkaMetadataWaitStrategy, metadata_answer
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "KafkaListenerError",
     "KafkaMetadataWaitStrategy",
     "Listener",
+    "TopicNamespace",
     "check_cluster_id",
     "metadata_answer",
     "parse_listener",

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import shlex
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Self
 
 from dockyard.core import (
@@ -47,6 +48,7 @@ from ._listeners import (
     parse_listener,
     protocol_map_setting,
 )
+from ._namespace import TopicNamespace
 from ._wait import KafkaMetadataWaitStrategy, new_admin
 
 DEFAULT_IMAGE = "apache/kafka:4.1.1"
@@ -65,9 +67,11 @@ _BROKER_HOST_MARK = "\x00broker-host\x00"
 NetworkRef = Network | str
 
 #: The cluster id of every KafkaContainer that is not given one.
-DEFAULT_CLUSTER_ID = base64.urlsafe_b64encode(
-    uuid.uuid5(uuid.NAMESPACE_URL, "https://dockyard.invalid/kafka").bytes
-).decode().rstrip("=")
+DEFAULT_CLUSTER_ID = (
+    base64.urlsafe_b64encode(uuid.uuid5(uuid.NAMESPACE_URL, "https://dockyard.invalid/kafka").bytes)
+    .decode()
+    .rstrip("=")
+)
 
 
 def _network_name(network: NetworkRef) -> str:
@@ -301,6 +305,16 @@ class KafkaContainer(ServiceContainer):
     def admin(self, **kwargs: Any) -> KafkaAdminClient:
         """A ``kafka.admin.KafkaAdminClient`` for this broker (use it with ``with``)."""
         return new_admin(self._client_config(kwargs))
+
+    @contextlib.contextmanager
+    def topic_namespace(self) -> Iterator[TopicNamespace]:
+        """Topics and groups of one test, under a prefix unique across processes; they are
+        deleted when the ``with`` block ends."""
+        namespace = TopicNamespace(self)
+        try:
+            yield namespace
+        finally:
+            namespace.delete()
 
     def create_topics(
         self,

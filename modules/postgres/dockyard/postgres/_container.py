@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 from urllib.parse import quote
 
-from dockyard.core import ConfigurationError, ContainerSpec, ServiceContainer, WaitStrategy
+from dockyard.core import (
+    ConfigurationError,
+    ContainerSpec,
+    DockyardError,
+    RunningContainer,
+    ServiceContainer,
+    WaitStrategy,
+)
 
 from . import _drivers
 from ._snapshots import DatabaseAdmin
@@ -111,6 +118,9 @@ class PostgresContainer(ServiceContainer):
         self._user_command = False
         self._data_in_memory = data_in_memory
         self._admin: DatabaseAdmin | None = None
+        self._template_setup: Callable[[Any], None] | None = None
+        # Databases this object created (fresh_database, isolated_database): dropped at stop().
+        self._made: set[str] = set()
 
     # -- builder ------------------------------------------------------------------------
 
@@ -164,6 +174,19 @@ class PostgresContainer(ServiceContainer):
             raise ConfigurationError(f"init scripts directory {str(folder)!r} is not a directory")
         for script in sorted(p for p in folder.iterdir() if p.is_file()):
             self.with_init_script(script)
+        return self
+
+    def with_template_setup(self, setup: Callable[[Any], None]) -> Self:
+        """Run ``setup(connection)`` once per server on the template fresh databases are
+        cloned from (a DB-API connection to it; committed afterwards): schema, seed data.
+
+        With a shared server, whichever process creates the server runs it (the others
+        wait for it); init scripts run before it, into the main database the template is
+        copied from.
+        """
+        if not callable(setup):
+            raise ConfigurationError(f"with_template_setup() needs a callable, got {setup!r}")
+        self._template_setup = setup
         return self
 
     def with_data_in_memory(self, enabled: bool = True) -> Self:
@@ -224,10 +247,21 @@ class PostgresContainer(ServiceContainer):
     def _default_wait_strategy(self) -> WaitStrategy | None:
         return PostgresReadyWaitStrategy()
 
+    def _on_ready(self, container: RunningContainer) -> None:
+        super()._on_ready(container)
+        if container.mode != "plain":
+            # Before anyone's test connects to the main database: the template copies it.
+            self.admin.ensure_template(self._template_setup)
+
     def stop(self) -> None:
         if self._admin is not None:
+            if self.shared or self.reused:
+                for name in sorted(self._made):
+                    with contextlib.suppress(DockyardError):
+                        self._admin.drop(name)
             self._admin.close()
             self._admin = None
+        self._made.clear()
         super().stop()
 
     # -- connection helpers -----------------------------------------------------------------
@@ -325,6 +359,22 @@ class PostgresContainer(ServiceContainer):
         """Reset the database to snapshot ``name`` (its sessions are terminated)."""
         self.admin.restore(name)
 
+    @property
+    def template(self) -> str:
+        """The template fresh databases are cloned from (nobody connects to it)."""
+        return self.admin.template
+
+    def _clone(self, name: str | None, template: str | None) -> str:
+        if template is None:
+            # A server of this process alone: the template copies the main database as it
+            # is at the first clone (its sessions ended). A shared one built it at start.
+            self.admin.ensure_template(
+                self._template_setup, end_sessions=self.running.mode == "plain"
+            )
+        created = self.admin.create_from_template(name, template or self.admin.template)
+        self._made.add(created)
+        return created
+
     def fresh_database(
         self,
         name: str | None = None,
@@ -332,18 +382,20 @@ class PostgresContainer(ServiceContainer):
         template: str | None = None,
         driver: str | _Unset | None = _UNSET,
     ) -> str:
-        """Create a new database copied from ``template`` and return its URL.
+        """Create a new database and return its URL.
 
-        ``template`` defaults to the container's database (its other sessions are
-        terminated: PostgreSQL copies only idle templates); use a snapshot name to
-        clone a saved state.  ``name`` defaults to a unique name.
+        It is a copy of the prepared template (the main database after the init scripts and
+        ``with_template_setup``), or of ``template`` (a snapshot name). Nobody's session is
+        ended, so other processes sharing the server are safe. ``name`` defaults to a name
+        unique across processes; the database is dropped at ``stop()`` (with the server, if
+        this process owns it).
         """
-        created = self.admin.create_from_template(name, template or self.dbname)
-        return self.get_connection_url(driver=driver, dbname=created)
+        return self.get_connection_url(driver=driver, dbname=self._clone(name, template))
 
     def drop_database(self, name: str) -> None:
         """Drop a database (terminating its sessions); no error when it does not exist."""
         self.admin.drop(name)
+        self._made.discard(name)
 
     @contextlib.contextmanager
     def isolated_database(
@@ -353,8 +405,9 @@ class PostgresContainer(ServiceContainer):
         driver: str | _Unset | None = _UNSET,
     ) -> Iterator[str]:
         """Context manager: a fresh database (see :meth:`fresh_database`), dropped on exit."""
-        created = self.admin.create_from_template(None, template or self.dbname)
+        created = self._clone(None, template)
         try:
             yield self.get_connection_url(driver=driver, dbname=created)
         finally:
             self.admin.drop(created)
+            self._made.discard(created)

@@ -14,6 +14,7 @@ the server dropped it.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from . import _drivers
 __all__ = ["DatabaseAdmin", "SnapshotError", "quote_ident"]
 
 _MAX_IDENTIFIER_BYTES: Final = 63
+#: How long a process waits for another to finish building the template.
+TEMPLATE_TIMEOUT: Final = 60.0
 _RESERVED: Final = frozenset({"postgres", "template0", "template1"})
 
 
@@ -45,6 +48,11 @@ def quote_ident(name: str) -> str:
 
 
 Params = tuple[object, ...]
+
+
+def unique_database_name(dbname: str) -> str:
+    """A database name no other process (or test) picks: host-independent pid and random."""
+    return f"{dbname[:24]}_{os.getpid()}_{uuid.uuid4().hex[:12]}"
 
 
 class DatabaseAdmin:
@@ -198,19 +206,91 @@ class DatabaseAdmin:
         except Exception as error:
             raise self._translate(f"restore of {self.dbname!r} from {name!r}", error) from error
 
-    def create_from_template(self, name: str | None, template: str) -> str:
-        """Create database ``name`` (a unique one when None) as a copy of ``template``."""
-        if name is None:
-            prefix = self.dbname[:40]
-            name = f"{prefix}_{uuid.uuid4().hex[:16]}"
-        self._check_name(name, "a new database")
-        quote_ident(template)
+    # -- the template nobody connects to ------------------------------------------------
+
+    @property
+    def template(self) -> str:
+        """The template every fresh database is cloned from (built once per server)."""
+        return f"{self.dbname[:40]}_dockyard_template"
+
+    def ensure_template(
+        self, setup: Callable[[Any], None] | None = None, *, end_sessions: bool = False
+    ) -> bool:
+        """Build the template from the main database, unless a process already did.
+
+        Processes sharing the server take turns on an advisory lock: the first builds
+        (under another name, then renames it, so the template appears complete or not at
+        all) while the others wait, then find it. ``setup(connection)`` (a DB-API
+        connection to the template being built) adds schema or seed data. True when this
+        call built it.
+        """
+        key = f"dockyard template {self.template}"
+        building = f"{self.template[:50]}_building"
         try:
-            self._run(self._terminate(template), self._create(name, template))
+            with self._lock:
+                self._run(("SELECT pg_advisory_lock(hashtext(%s))", (key,)))
+                try:
+                    if self.exists(self.template):
+                        return False
+                    if end_sessions:
+                        self._run(self._terminate(self.dbname))
+                    self._run(*self._drop(building), self._create(building, self.dbname))
+                    if setup is not None:
+                        self._setup(building, setup)
+                    self._run(
+                        (
+                            f"ALTER DATABASE {quote_ident(building)} RENAME TO "
+                            f"{quote_ident(self.template)}",
+                            (),
+                        ),
+                        # Nobody may connect: a clone needs an idle template.
+                        (
+                            f"ALTER DATABASE {quote_ident(self.template)} WITH IS_TEMPLATE true "
+                            "ALLOW_CONNECTIONS false",
+                            (),
+                        ),
+                    )
+                    return True
+                finally:
+                    self._run(("SELECT pg_advisory_unlock(hashtext(%s))", (key,)))
         except DockyardError:
             raise
         except Exception as error:
-            raise self._translate(f"creating {name!r} from template {template!r}", error) from error
+            raise self._translate(f"building the template {self.template!r}", error) from error
+
+    def _setup(self, database: str, setup: Callable[[Any], None]) -> None:
+        connection = self._connect(database)
+        try:
+            setup(connection)
+            if not getattr(connection, "autocommit", False):
+                connection.commit()
+        finally:
+            connection.close()
+
+    def create_from_template(self, name: str | None, template: str) -> str:
+        """Create database ``name`` (unique across processes when None) from ``template``.
+
+        Nobody's session is ended: the template must be idle (the dedicated template and
+        snapshots always are; the main database is when nobody uses it).
+        """
+        if name is None:
+            name = unique_database_name(self.dbname)
+        self._check_name(name, "a new database")
+        quote_ident(template)
+        try:
+            self._run(self._create(name, template))
+        except DockyardError:
+            raise
+        except Exception as error:
+            hint = ""
+            if "being accessed by other users" in _drivers.message(error):
+                hint = (
+                    f" ({template!r} has open sessions: clone the prepared template (the "
+                    "default) or a snapshot() instead, which nobody connects to)"
+                )
+            raise self._translate(
+                f"creating {name!r} from template {template!r}{hint}", error
+            ) from error
         return name
 
     def drop(self, name: str) -> None:

@@ -10,11 +10,14 @@ Example::
 """
 
 from ._container import CONFIG_FILE_PATH, RedisContainer
+from ._isolation import Isolation, RedisIsolationError
 from ._wait import RedisPingWaitStrategy, is_fatal_ping_error
 
 __all__ = [
     "CONFIG_FILE_PATH",
+    "Isolation",
     "RedisContainer",
+    "RedisIsolationError",
     "RedisPingWaitStrategy",
     "is_fatal_ping_error",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
 from typing import Any, Self
@@ -14,6 +16,13 @@ from redis.exceptions import ResponseError
 
 from dockyard.core import ConfigurationError, ContainerSpec, ServiceContainer, WaitStrategy
 
+from ._isolation import (
+    DatabaseLeases,
+    Isolation,
+    RedisIsolationError,
+    delete_prefixed,
+    namespace_prefix,
+)
 from ._wait import RedisPingWaitStrategy
 
 __all__ = ["CONFIG_FILE_PATH", "RedisContainer"]
@@ -51,8 +60,8 @@ class RedisContainer(ServiceContainer):
         self._server_args: list[str] = []
         self._config_file: Path | None = None
         self._db_lock = threading.Lock()
-        self._last_db = 0
         self._databases: int | None = None
+        self._leases = DatabaseLeases(self.get_client, self._database_count)
 
     # -- builder ---------------------------------------------------------
     def with_server_args(self, *args: str) -> Self:
@@ -96,10 +105,11 @@ class RedisContainer(ServiceContainer):
         return RedisPingWaitStrategy(port=self.port, password=self.password)
 
     def stop(self) -> None:
+        if self.started:
+            self._leases.release_all()
         super().stop()
         with self._db_lock:  # a restarted server may have another "databases" setting
             self._databases = None
-            self._last_db = 0
 
     # -- connection details ----------------------------------------------
     def get_connection_url(self, db: int = 0) -> str:
@@ -146,22 +156,52 @@ class RedisContainer(ServiceContainer):
             client.flushall()
 
     def next_database(self) -> int:
-        """Hand out a logical database, emptied, for one test.
+        """Lease a logical database, emptied, for one test: no other process or test gets
+        it until ``release_database(db)`` or ``stop()`` (a holder that dies loses it after
+        30 s). Database 0 stays for code that does not choose one, the last database
+        holds the leases.
 
-        Indexes go round-robin over ``1 .. databases-1`` (``1..15`` by default);
-        database 0 stays for code that does not choose one. Thread-safe.
+        Raises RedisIsolationError when every database is leased; ``isolated_database()``
+        then falls back to key prefixes instead.
         """
-        databases = self._database_count()
-        with self._db_lock:
-            self._last_db = self._last_db % (databases - 1) + 1
-            db = self._last_db
-        with self.get_client(db=db) as client:
-            client.flushdb()
+        db = self._leases.acquire()
+        if db is None:
+            raise RedisIsolationError(
+                f"All {self._database_count() - 2} databases of this Redis are leased to tests. "
+                "Release them (release_database(db), or leave isolated_database() blocks), "
+                "start the server with more (with_server_args('--databases', '64')), or use "
+                "isolated_database(), which falls back to key prefixes."
+            )
         return db
 
+    def release_database(self, db: int) -> None:
+        """Give a database from ``next_database()`` back (its keys stay until the next lease)."""
+        self._leases.release(db)
+
     def isolated_client(self, **kwargs: Any) -> redis.Redis:
-        """A ``redis.Redis`` bound to a fresh, empty database from ``next_database``."""
+        """A ``redis.Redis`` bound to a fresh, empty database from ``next_database``
+        (leased until ``stop()``)."""
         return self.get_client(**{**kwargs, "db": self.next_database()})
+
+    @contextlib.contextmanager
+    def isolated_database(self, **kwargs: Any) -> Iterator[Isolation]:
+        """A database of the test's own for the ``with`` block (a key prefix in database 0
+        when every database is leased); released and emptied of the test's keys after."""
+        db = self._leases.acquire()
+        if db is not None:
+            try:
+                with self.get_client(**{**kwargs, "db": db}) as client:
+                    yield Isolation(client, db)
+            finally:
+                self._leases.release(db)
+            return
+        prefix = namespace_prefix()
+        with self.get_client(**{**kwargs, "db": 0}) as client:
+            try:
+                yield Isolation(client, 0, prefix)
+            finally:
+                with contextlib.suppress(redis.RedisError):
+                    delete_prefixed(client, prefix)
 
     def _database_count(self) -> int:
         if self._databases is None:
@@ -171,10 +211,11 @@ class RedisContainer(ServiceContainer):
                 count = int(reply.get("databases", _DEFAULT_DATABASES))
             except ResponseError:  # CONFIG renamed or forbidden: assume the default
                 count = _DEFAULT_DATABASES
-            if count < 2:
+            if count < 3:
                 raise ConfigurationError(
                     f"Redis runs with 'databases {count}': next_database() needs at "
-                    "least 2; use flush() for isolation instead"
+                    "least 3 (0 stays yours, the last holds the leases); use flush() or "
+                    "isolated_database() (key prefixes) instead"
                 )
             self._databases = count
         return self._databases
