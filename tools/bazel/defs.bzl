@@ -43,9 +43,9 @@ def _with_images(images, docker, data, env):
     env = dict(env)
     if labels:
         env["DOCKYARD_IMAGE_RECORDS"] = " ".join(["$(rootpath %s)" % label for label in labels])
-    if docker and DOCKYARD_CONFIG["shared_services"]:
-        # The hook for shared services (not built yet): a fixed value, so cache keys stay.
-        env["DOCKYARD_SHARED_SERVICES"] = "1"
+    if docker and DOCKYARD_CONFIG["shared_services"] and "DOCKYARD_SHARING" not in env:
+        # Module services shared across targets; a fixed value, so cache keys stay.
+        env["DOCKYARD_SHARING"] = "services"
     return data + labels, env
 
 def dockyard_library(name, srcs, deps = [], data = [], **kwargs):

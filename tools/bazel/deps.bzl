@@ -63,7 +63,7 @@ _config = repository_rule(
 def dockyard_dependencies(
         requirement = "@pip//{}",
         test_images = [],
-        shared_services = False,
+        shared_services = True,
         python = "/usr/bin/python3",
         register_python_toolchain = True):
     """Declares what Dockyard's Bazel macros need and the workspace lacks.
@@ -76,9 +76,10 @@ def dockyard_dependencies(
       test_images: images every Docker test gets besides its own `images`, by manifest name
         ("ryuk", Dockyard's local reaper) or label. Empty when your engine can pull
         testcontainers/ryuk (directly or through TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX).
-      shared_services: reserved for sharing services across test targets (not built yet):
-        when True the macros set DOCKYARD_SHARED_SERVICES=1 in every Docker test's
-        environment, a fixed value that keeps cache keys stable between invocations.
+      shared_services: share module services across test targets (the default): the macros
+        set DOCKYARD_SHARING=services in every Docker test's environment, so N targets
+        needing PostgreSQL in one `bazel test` start one server; a fixed value, which keeps
+        cache keys stable between invocations. False leaves sharing to with_sharing().
       python: the interpreter for Dockyard's build actions (image records, wheels).
       register_python_toolchain: register Dockyard's toolchain (/usr/bin/python3 with a fixed
         stub shebang); pass False when the workspace has its own Python toolchain.

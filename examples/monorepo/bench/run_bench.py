@@ -1,20 +1,19 @@
 #!/usr/bin/env python3
 """The Bazel benchmark of docs/bazel.md: N test targets that each need PostgreSQL.
 
-    python3 examples/monorepo/bench/run_bench.py [--targets 50] [--mode containers|server]
+    python3 examples/monorepo/bench/run_bench.py [--targets 50] [--mode shared|containers|server]
         [--jobs 8] [--local-test-jobs 4] [--output-base DIR]
 
 Runs `bazel test --jobs=J --local_test_jobs=L --nocache_test_results` over //bench:pg_00 …
 in the example workspace, after building them (so the wall time is the tests'), and counts
 the containers started meanwhile with `docker events`:
 
-- `containers`: every target starts its own PostgreSQL (what happens without sharing);
+- `shared`: the macros' default (DOCKYARD_SHARING=services): the targets share one server;
+- `containers`: every target starts its own PostgreSQL (sharing off);
 - `server`: the targets use one server started beforehand (the baseline for sharing's
   target: wall time within 1.2 times this).
 
-Shared services across targets do not exist yet; when they do, the macros' hook
-(dockyard_dependencies(shared_services = True) → DOCKYARD_SHARED_SERVICES=1) turns them on
-and `containers` mode shows the count drop. Standard library only.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -118,7 +117,7 @@ def started_containers(watch: subprocess.Popen[str]) -> list[dict[str, str]]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", type=int, default=50, help="how many of the 50 targets")
-    parser.add_argument("--mode", choices=["containers", "server"], default="containers")
+    parser.add_argument("--mode", choices=["shared", "containers", "server"], default="shared")
     parser.add_argument("--jobs", type=int, default=8)
     parser.add_argument("--local-test-jobs", type=int, default=4)
     parser.add_argument("--output-base", help="Bazel output base (default: Bazel's own)")
@@ -128,6 +127,8 @@ def main(argv: list[str]) -> int:
     targets = [f"//bench:pg_{index:02d}" for index in range(args.targets)]
     run = uuid.uuid4().hex[:12]
     env_flags = [f"--test_env=BENCH_RUN={run}"]
+    if args.mode == "containers":
+        env_flags.append("--test_env=BENCH_SHARING=off")
     server = None
     try:
         if args.mode == "server":

@@ -1,8 +1,9 @@
 """One benchmark target: get a PostgreSQL server, run one query (run_bench.py runs many).
 
 With BENCH_POSTGRES_URL set the test uses that already running server (the baseline);
-otherwise it starts its own through Dockyard, labelled with BENCH_RUN so the benchmark can
-count the containers it caused.
+otherwise it gets one through Dockyard, labelled with BENCH_RUN so the benchmark can count
+the containers it caused: shared across the targets (the macros' default), or its own
+with BENCH_SHARING=off.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def test_one_query() -> None:
             engine.dispose()
         return
     server = PostgresContainer().with_label("org.dockyard.bench", os.environ.get("BENCH_RUN", "-"))
+    if os.environ.get("BENCH_SHARING") == "off":
+        server.with_sharing(False)
     with server:
         engine = server.get_engine()
         try:
