@@ -41,6 +41,10 @@ STARTUP_TIMEOUT = 60.0
 # A host that refuses or does not answer while the reaper listens (a wrong host
 # override) is named after this long: a couple of retries, well within a second or three.
 UNREACHABLE_AFTER = 1.5
+# A reaper that listened but keeps refusing this long is taken for one that is reaping
+# (Dockyard's own reaper says so in its log at once; upstream Ryuk's words differ).
+STALE_AFTER = 5.0
+_REAPING = b"removing what the filters match"
 _UNREACHABLE = (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ECONNREFUSED, errno.ETIMEDOUT)
 
 
@@ -234,7 +238,7 @@ class Reaper:
             except EngineError as exc:  # already started by another process is fine
                 log.debug("reaper start: %s", exc)
         last_error = "not started"
-        unreachable_since: float | None = None
+        failing_since: float | None = None
         while time.monotonic() < deadline:
             try:
                 attrs = engine.inspect_container(ident)
@@ -250,22 +254,28 @@ class Reaper:
                     return _handshake(host, ports[0], filter_line(self._value, self._label))
                 except (ConnectionResetError, _ClosedBeforeAck, OSError) as exc:
                     last_error = f"{host}:{ports[0]}: {exc}"
-                    started = b"Started!" in engine.logs(ident, tty=False)
+                    try:
+                        output = engine.logs(ident, tty=False)
+                    except EngineError as gone:  # being removed, or already gone
+                        raise _Stale(f"it is going away ({gone.explanation})") from gone
+                    failing_since = failing_since or time.monotonic()
+                    failing = time.monotonic() - failing_since
                     unreachable = (
                         isinstance(exc, TimeoutError | socket.timeout)
                         or getattr(exc, "errno", None) in _UNREACHABLE
                     )
-                    if started and override and unreachable:
-                        unreachable_since = unreachable_since or time.monotonic()
-                        if time.monotonic() - unreachable_since > UNREACHABLE_AFTER:
-                            raise ReaperError(
-                                f"The reaper runs, but {host}:{ports[0]} does not answer "
-                                f"({exc}). {host!r} comes from TESTCONTAINERS_HOST_OVERRIDE "
-                                "(or host.override): set it to an address of the engine's "
-                                "host that this process can reach, or unset it."
-                            ) from exc
-                    elif started:
-                        # It listened and no longer does: it is reaping.
+                    if b"Started!" not in output:
+                        pass  # still starting: the port proxy answers before it listens
+                    elif override and unreachable and failing > UNREACHABLE_AFTER:
+                        raise ReaperError(
+                            f"The reaper runs, but {host}:{ports[0]} does not answer "
+                            f"({exc}). {host!r} comes from TESTCONTAINERS_HOST_OVERRIDE "
+                            "(or host.override): set it to an address of the engine's "
+                            "host that this process can reach, or unset it."
+                        ) from exc
+                    elif _REAPING in output or (not override and failing > STALE_AFTER):
+                        # It listened and no longer does: it is reaping. (A slow answer under
+                        # load is no sign of that: a healthy reaper others use is kept.)
                         raise _Stale(f"it no longer accepts clients ({exc})") from exc
             time.sleep(POLL)
         raise _NotYet(last_error)
