@@ -132,15 +132,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             for group in groups:
                 for record in group if index % 2 else reversed(group):
                     proxy = dockyard_side if record.case.side == "dockyard" else raw_side
-                    timing, counts = measure(record, proxy, context)
+                    label = "warm-up" if index == 0 else f"run {index}/{args.runs}"
+                    try:
+                        timing, counts = measure(record, proxy, context)
+                    except Exception as exc:  # one failed cycle is a finding, not the end
+                        record.failures.append(f"{label}: {type(exc).__name__}: {exc}")
+                        print(f"{label} {record.case.name}: FAILED {exc!r}", file=sys.stderr)
+                        continue
                     if index == 0:
                         record.warmup = counts
                     else:
                         record.timings.append(timing)
                         record.requests.append(counts)
                     print(
-                        f"{'warm-up' if index == 0 else f'run {index}/{args.runs}'} "
-                        f"{record.case.name}: ready {timing.ready:.2f}s, cycle "
+                        f"{label} {record.case.name}: ready {timing.ready:.2f}s, cycle "
                         f"{timing.cycle:.2f}s, {sum(counts.values())} requests",
                         file=sys.stderr,
                         flush=True,
@@ -160,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "substitutions": os.environ[SUBSTITUTIONS],
     }
     print(as_markdown(records, machine))
+    failed = any(record.failures for record in records)
     if args.verbose:
         print("\n" + endpoint_tables(records))
     if args.json:
@@ -170,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # `bazel run` starts in the runfiles: a relative path means the caller's directory.
             where = Path(os.environ.get("BUILD_WORKING_DIRECTORY", ".")) / args.json
             where.write_text(text + "\n")
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -31,9 +31,20 @@ class ProbeTimeout(TimeoutError):
     """A raw container did not become ready in time (its service never answered)."""
 
 
-def wait_until(check: Callable[[], bool], what: str, interval: float, timeout: float) -> None:
-    """Call ``check`` every ``interval`` seconds until it returns True; failures mean "not yet"."""
+def wait_until(
+    check: Callable[[], bool],
+    what: str,
+    interval: float,
+    timeout: float,
+    alive: Callable[[], None] | None = None,
+) -> None:
+    """Call ``check`` every ``interval`` seconds until it returns True; failures mean "not yet".
+
+    ``alive`` (raising when the container has exited) runs about once a second while not
+    ready, so a dead service fails the cycle at once instead of after ``timeout``.
+    """
     deadline = time.monotonic() + timeout
+    next_alive = time.monotonic() + 1.0
     last_error: Exception | None = None
     while True:
         try:
@@ -41,7 +52,11 @@ def wait_until(check: Callable[[], bool], what: str, interval: float, timeout: f
                 return
         except Exception as exc:  # not ready yet: refused, reset, half-started server
             last_error = exc
-        if time.monotonic() >= deadline:
+        now = time.monotonic()
+        if alive is not None and now >= next_alive:
+            alive()
+            next_alive = now + 1.0
+        if now >= deadline:
             raise ProbeTimeout(f"{what} not ready within {timeout:g}s (last: {last_error!r})")
         time.sleep(interval)
 

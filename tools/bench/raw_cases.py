@@ -13,6 +13,7 @@ import socket
 import tarfile
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from context import BenchContext, Case
@@ -58,6 +59,25 @@ def _run(context: BenchContext, image: str, port: int, **options: Any) -> tuple[
         raise
 
 
+class RawContainerExited(RuntimeError):
+    """A raw container stopped before its service answered."""
+
+
+def _alive(context: BenchContext, container: Any) -> Callable[[], None]:
+    """A liveness check through the benchmark's own client, so it is not counted."""
+
+    def check() -> None:
+        state = context.direct.api.inspect_container(container.id)["State"]
+        if not state.get("Running"):
+            tail = context.direct.api.logs(container.id, tail=20).decode(errors="replace")
+            raise RawContainerExited(
+                f"{container.id[:12]} exited with {state.get('ExitCode')} before its service "
+                f"answered; last log lines:\n{tail}"
+            )
+
+    return check
+
+
 def _remove(container: Any) -> None:
     container.remove(force=True, v=True)
 
@@ -66,7 +86,13 @@ def core_cycle(context: BenchContext) -> Timing:
     clock = CycleClock()
     container, port = _run(context, "redis:7", 6379)
     try:
-        wait_until(lambda: redis_ping(BIND, port), "redis", context.interval, context.timeout)
+        wait_until(
+            lambda: redis_ping(BIND, port),
+            "redis",
+            context.interval,
+            context.timeout,
+            _alive(context, container),
+        )
         clock.ready()
         redis_ping(BIND, port)
     finally:
@@ -79,7 +105,13 @@ def redis_cycle(context: BenchContext) -> Timing:
     command = ["redis-server", "--port", "6379", "--protected-mode", "no"]
     container, port = _run(context, "redis:7", 6379, command=command)
     try:
-        wait_until(lambda: redis_ping(BIND, port), "redis", context.interval, context.timeout)
+        wait_until(
+            lambda: redis_ping(BIND, port),
+            "redis",
+            context.interval,
+            context.timeout,
+            _alive(context, container),
+        )
         clock.ready()
         redis_ping(BIND, port)
     finally:
@@ -111,7 +143,9 @@ def postgres_cycle(context: BenchContext) -> Timing:
         def select_one() -> bool:
             return postgres_select_one(BIND, port, PG_USER, PG_PASSWORD, PG_DB, timeout=1)
 
-        wait_until(select_one, "postgres", context.interval, context.timeout)
+        wait_until(
+            select_one, "postgres", context.interval, context.timeout, _alive(context, container)
+        )
         clock.ready()
         select_one()
     finally:
@@ -173,7 +207,13 @@ def _kafka_ready_and_used(
     context: BenchContext, clock: CycleClock, container: Any, port: int
 ) -> KafkaFloor:
     """Poll, mark ready, list topics; returns what the engine recorded of the start."""
-    wait_until(lambda: kafka_answers(BIND, port), "kafka", context.interval, context.timeout)
+    wait_until(
+        lambda: kafka_answers(BIND, port),
+        "kafka",
+        context.interval,
+        context.timeout,
+        _alive(context, container),
+    )
     clock.ready()
     kafka_list_topics(f"{BIND}:{port}")
     with clock.paused():

@@ -24,6 +24,7 @@ class CaseRecord:
     timings: list[Timing] = field(default_factory=list)
     requests: list[Counter[str]] = field(default_factory=list)
     warmup: Counter[str] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
 
     @property
     def totals(self) -> list[int]:
@@ -50,7 +51,7 @@ class CaseRecord:
         For the session's first cycle that is the session's one-time cost; it is exact only
         where a case's count does not depend on how long its service takes to start.
         """
-        if not self.totals:
+        if not self.totals or not self.warmup:
             return 0
         return sum(self.warmup.values()) - int(statistics.median(self.totals))
 
@@ -109,6 +110,9 @@ def as_markdown(records: Sequence[CaseRecord], machine: dict[str, Any]) -> str:
             f"reaper: the first Dockyard warm-up cycle, {first.case.name}, beyond that case's "
             "median). docker-py's client is made before the first cycle, outside the counts.",
         ]
+    for record in records:
+        for failure in record.failures:
+            lines += ["", f"Failed cycle, {record.case.name}, left out: {failure.splitlines()[0]}"]
     lines += [
         "",
         "Kafka floor: the container's start (start call to the engine's StartedAt) plus the "
@@ -152,6 +156,7 @@ def as_json(records: Sequence[CaseRecord], machine: dict[str, Any]) -> dict[str,
                 "endpoints": [dict(sorted(counts.items())) for counts in record.requests],
                 "warmup_endpoints": dict(sorted(record.warmup.items())),
                 "session_requests": record.session_requests(),
+                "failures": record.failures,
             }
             for record in records
         ],

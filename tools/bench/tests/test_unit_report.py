@@ -59,3 +59,11 @@ def test_kafka_rows_compare_ready_with_the_floor() -> None:
 def test_endpoint_tables_list_per_cycle_and_warm_up_counts() -> None:
     tables = endpoint_tables([record("raw:redis", "docker-py", [0.5], [5])])
     assert "| `GET /containers/{id}/json` | 5 | 9 |" in tables
+
+
+def test_failed_cycles_are_named_and_left_out() -> None:
+    failing = record("raw:redis", "docker-py", [0.5], [5])
+    failing.failures.append("run 2/3: ProbeTimeout: redis not ready within 120s\nmore")
+    text = as_markdown([failing], MACHINE)
+    assert "Failed cycle, redis · docker-py, left out: run 2/3: ProbeTimeout" in text
+    assert as_json([failing], MACHINE)["cases"][0]["failures"] == failing.failures
