@@ -1,47 +1,46 @@
 """The test run's image substitutions, for a benchmark started with ``bazel run``.
 
-``bazel run`` does not apply ``--test_env``, so the line that ``.bazelrc`` gives every test
-is read from the same file here: one source for tests, demo and benchmark.
+``bazel run`` gives a binary none of the test environment, so the substitutions come from
+the one image manifest (tools/images/images.toml) of the checkout, as for tests and demo.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
+
+from image_manifest import substitutions
 
 __all__ = ["SUBSTITUTIONS", "SubstitutionsNotFound", "image_substitutions", "workspace_root"]
 
 SUBSTITUTIONS = "DOCKYARD_IMAGE_SUBSTITUTIONS"
-_LINE = re.compile(rf"--test_env={SUBSTITUTIONS}=(\S+)")
+MANIFEST = Path("tools/images/images.toml")
 
 
 class SubstitutionsNotFound(RuntimeError):
-    """Neither the environment nor the workspace's .bazelrc says which local images to use."""
+    """Neither the environment nor the checkout's image manifest says which images to use."""
 
 
 def workspace_root() -> Path | None:
-    """The checkout: ``$BUILD_WORKSPACE_DIRECTORY``, else the first parent with a .bazelrc."""
+    """The checkout: ``$BUILD_WORKSPACE_DIRECTORY``, else the first parent with the manifest."""
     named = os.environ.get("BUILD_WORKSPACE_DIRECTORY")
     if named:
         return Path(named)
     for parent in Path(__file__).resolve().parents:
-        if (parent / ".bazelrc").is_file() and (parent / "WORKSPACE").is_file():
+        if (parent / MANIFEST).is_file() and (parent / "WORKSPACE").is_file():
             return parent
     return None
 
 
 def image_substitutions() -> str:
-    """``$DOCKYARD_IMAGE_SUBSTITUTIONS`` if set, else the value .bazelrc sets for tests."""
+    """``$DOCKYARD_IMAGE_SUBSTITUTIONS`` if set, else every local image of the manifest."""
     value = os.environ.get(SUBSTITUTIONS)
     if value:
         return value
     root = workspace_root()
-    if root is not None:
-        match = _LINE.search((root / ".bazelrc").read_text())
-        if match:
-            return match.group(1)
+    if root is not None and (root / MANIFEST).is_file():
+        return str(substitutions(root / MANIFEST))
     raise SubstitutionsNotFound(
-        f"No image substitutions: set {SUBSTITUTIONS} (as .bazelrc does for tests) or run the "
-        "benchmark from a checkout with `bazel run //tools/bench:cycles`."
+        f"No image substitutions: set {SUBSTITUTIONS} or run the benchmark from a checkout "
+        "with `bazel run //tools/bench:cycles`."
     )
