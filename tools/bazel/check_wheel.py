@@ -8,6 +8,7 @@ Arguments: the wheel's output directory and the distribution's pyproject.toml.
 
 from __future__ import annotations
 
+import configparser
 import sys
 import tomllib
 import zipfile
@@ -53,7 +54,33 @@ def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
             f"METADATA says {meta['Name']} {meta['Version']}, "
             f"pyproject {project['name']} {project['version']}"
         )
+    found += entry_point_problems(zipfile.ZipFile(wheels[0]), names, project)
     return found
+
+
+def entry_point_problems(wheel: zipfile.ZipFile, names: list[str], project: dict[str, Any]) -> list[str]:
+    """The wheel's entry points are the pyproject's, and each names a module the wheel holds."""
+    wanted: dict[str, dict[str, str]] = {
+        group: dict(entries) for group, entries in project.get("entry-points", {}).items()
+    }
+    if project.get("scripts"):
+        wanted["console_scripts"] = dict(project["scripts"])
+    points_file = next((n for n in names if n.endswith(".dist-info/entry_points.txt")), None)
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    if points_file is not None:
+        parser.read_string(wheel.read(points_file).decode())
+    found = {group: dict(parser[group]) for group in parser.sections()}
+    if found != wanted:
+        return [f"entry points {found} in the wheel, {wanted} in pyproject"]
+    problems = []
+    for group, entries in wanted.items():
+        for name, value in entries.items():
+            module = value.split(":", 1)[0].strip()
+            path = module.replace(".", "/")
+            if f"{path}.py" not in names and f"{path}/__init__.py" not in names:
+                problems.append(f"entry point {group}: {name} = {value}: the wheel has no {module}")
+    return problems
 
 
 if __name__ == "__main__":

@@ -38,6 +38,21 @@ def metadata(project: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def entry_points(project: dict[str, object]) -> str | None:
+    """entry_points.txt from [project.entry-points] and [project.scripts] (None: there are none)."""
+    groups = {str(k): dict(v) for k, v in dict(project.get("entry-points", {})).items()}  # type: ignore[call-overload]
+    if project.get("scripts"):
+        groups["console_scripts"] = dict(project["scripts"])  # type: ignore[call-overload]
+    if not groups:
+        return None
+    lines: list[str] = []
+    for group, entries in sorted(groups.items()):
+        lines.append(f"[{group}]")
+        lines += [f"{name} = {value}" for name, value in sorted(entries.items())]
+        lines.append("")
+    return "\n".join(lines)
+
+
 def record_hash(data: bytes) -> str:
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     return f"sha256={digest},{len(data)}"
@@ -69,6 +84,9 @@ def main(argv: list[str]) -> int:
         )
         return 1
     entries[f"{dist_info}/METADATA"] = metadata(project).encode()
+    points = entry_points(project)
+    if points is not None:  # pytest finds plugins (pytest11, dockyard.pytest) through these
+        entries[f"{dist_info}/entry_points.txt"] = points.encode()
     entries[f"{dist_info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: dockyard wheel_builder\n"
         b"Root-Is-Purelib: true\nTag: py3-none-any\n"
