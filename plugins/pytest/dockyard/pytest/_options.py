@@ -48,6 +48,18 @@ def add_options(parser: pytest.Parser) -> None:
         "dockyard_images", "NAME=IMAGE per line: the image of each module's servers", "linelist", []
     )
     group.addoption(
+        "--dockyard-label",
+        action="append",
+        dest="dockyard_labels",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a label on every container the fixtures start, e.g. ci.job=1234 (repeatable; a "
+        "shared server is shared only among runs of the same labels; ini: dockyard_labels)",
+    )
+    parser.addini(
+        "dockyard_labels", "KEY=VALUE per line: labels of every container", "linelist", []
+    )
+    group.addoption(
         "--dockyard-sharing",
         choices=["on", "off"],
         default=None,
@@ -154,6 +166,24 @@ def _images(lines: Sequence[str], modules: Sequence[str]) -> dict[str, str]:
     return images
 
 
+def _lines(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(line) for line in value or []]  # type: ignore[attr-defined]
+
+
+def _labels(lines: Sequence[str]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise OptionError(
+                f"--dockyard-label / dockyard_labels {line!r}: write KEY=VALUE, e.g. ci.job=1234"
+            )
+        labels[key.strip()] = value.strip()
+    return labels
+
+
 def _sharing(value: object) -> bool | None:
     text = str(value or "").strip().lower()
     if not text:
@@ -195,6 +225,7 @@ class Settings:
     """What the options say for this run (see ``pytest --help``, group dockyard)."""
 
     images: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
     sharing: bool | None = None
     keep_on_failure: bool = False
     require_engine: bool = False
@@ -204,15 +235,14 @@ class Settings:
 
     @classmethod
     def read(cls, config: pytest.Config, modules: Sequence[str]) -> Settings:
-        images = _value(config, "dockyard_images")
-        lines = [images] if isinstance(images, str) else list(images or [])  # type: ignore[call-overload]
         urls: dict[str, str] = {}
         for module in modules:
             url = str(_value(config, url_option(module)) or "").strip()
             if url:
                 urls[module] = url
         return cls(
-            images=_images([str(line) for line in lines], modules),
+            images=_images(_lines(_value(config, "dockyard_images")), modules),
+            labels=_labels(_lines(_value(config, "dockyard_labels"))),
             sharing=_sharing(_value(config, "dockyard_sharing")),
             keep_on_failure=bool(_value(config, "dockyard_keep_on_failure")),
             require_engine=bool(_value(config, "dockyard_require_engine")),

@@ -157,6 +157,8 @@ class DockyardRun:
     ) -> C:
         """Start ``container`` for the scope of ``request``'s fixture, and stop it after."""
         self.require_engine()
+        for key, value in self.settings.labels.items():
+            container.with_label(key, value)
         began = time.perf_counter()
         container.start()
         running = container.running
