@@ -29,7 +29,9 @@ GRACE = "2"
 def leftovers(label: str) -> list[str]:
     client = docker.from_env()
     try:
-        return [c.name for c in client.containers.list(all=True, filters={"label": label})]
+        # The low-level list: no inspect per container, which races with their removal.
+        listed = client.api.containers(all=True, filters={"label": label})
+        return [str(c["Names"][0]).lstrip("/") for c in listed]
     finally:
         client.close()
 

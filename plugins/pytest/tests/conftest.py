@@ -8,12 +8,14 @@ otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docker
+import docker.errors
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -58,10 +60,11 @@ def label() -> Iterator[str]:
     yield f"dockyard.test.plugin={value}"
     client = docker.from_env()
     try:
-        for container in client.containers.list(
+        for found in client.api.containers(
             all=True, filters={"label": f"dockyard.test.plugin={value}"}
         ):
-            container.remove(force=True, v=True)
+            with contextlib.suppress(docker.errors.NotFound):  # its reaper was quicker
+                client.api.remove_container(found["Id"], force=True, v=True)
     finally:
         client.close()
 
@@ -70,6 +73,8 @@ def containers_with(label: str) -> list[str]:
     """Names of the containers (running or not) that carry ``key=value``."""
     client = docker.from_env()
     try:
-        return [c.name for c in client.containers.list(all=True, filters={"label": label})]
+        # The low-level list: no inspect per container, which races with their removal.
+        listed = client.api.containers(all=True, filters={"label": label})
+        return [str(c["Names"][0]).lstrip("/") for c in listed]
     finally:
         client.close()

@@ -73,7 +73,7 @@ def _existing(names: set[str]) -> set[str]:
 
     client = docker.from_env()
     try:
-        running = {c.name for c in client.containers.list(all=True)}
+        running = {str(c["Names"][0]).lstrip("/") for c in client.api.containers(all=True)}
     finally:
         client.close()
     return names & running
