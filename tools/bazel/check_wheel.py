@@ -40,7 +40,15 @@ def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
         )
     if "dockyard/__init__.py" in names:
         found.append("wheel holds dockyard/__init__.py; dockyard must stay a namespace package")
-    strays = [n for n in names if not n.startswith("dockyard/") and ".dist-info/" not in n]
+    top_level = {f"{m}.py" for m in config["tool"]["setuptools"].get("py-modules", [])}
+    strays = [
+        n
+        for n in names
+        if not n.startswith("dockyard/") and ".dist-info/" not in n and n not in top_level
+    ]
+    missing = sorted(top_level - set(names))
+    if missing:
+        found.append(f"py-modules {missing} of pyproject are not in the wheel")
     if strays:
         found.append(f"files outside dockyard/: {strays}")
     for package in sorted(declared):

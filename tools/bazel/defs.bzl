@@ -177,9 +177,11 @@ def dockyard_module(name, deps = [], data = [], test_deps = [], images = [], exa
     """
     library = ":" + name
     images = images or ([name] if name in IMAGES else [])
+    # Top-level modules besides dockyard/ (pyproject's py-modules; dockyard-pytest has one).
+    top_level = native.glob(["*.py"])
     dockyard_library(
         name = name,
-        srcs = native.glob(["dockyard/%s/**/*.py" % name]),
+        srcs = native.glob(["dockyard/%s/**/*.py" % name]) + top_level,
         data = ["dockyard/%s/py.typed" % name] + data,
         deps = [Label("//core")] + deps,
     )
@@ -197,6 +199,7 @@ def dockyard_module(name, deps = [], data = [], test_deps = [], images = [], exa
         name = "wheel",
         library = library,
         pyproject = "pyproject.toml",
+        top_level = top_level,
         static_deps = [_PYTEST_PLUGIN, requirement("pytest")] if has_plugin else [],
         static_roots = [_PYTEST_PLUGIN_ROOT] if has_plugin else [],
     )

@@ -10,7 +10,8 @@ def _python_wheel_impl(ctx):
     prefix = (package + "/dockyard/") if package else "dockyard/"
     info = ctx.attr.library[DefaultInfo]
     files = depset(transitive = [info.files, info.default_runfiles.files]).to_list()
-    own = [f for f in files if f.short_path.startswith(prefix)]
+    top_level = [f.short_path for f in ctx.files.top_level]
+    own = [f for f in files if f.short_path.startswith(prefix) or f.short_path in top_level]
     if not own:
         fail("%s holds no file under %s" % (ctx.attr.library.label, prefix))
     out = ctx.actions.declare_directory(ctx.label.name)
@@ -36,6 +37,8 @@ python_wheel = rule(
     implementation = _python_wheel_impl,
     attrs = {
         "library": attr.label(mandatory = True),
+        # Top-level modules of the distribution (pyproject's py-modules), beside dockyard/.
+        "top_level": attr.label_list(allow_files = [".py"]),
         "pyproject": attr.label(mandatory = True, allow_single_file = ["pyproject.toml"]),
         "_builder": attr.label(default = Label("//tools/bazel:wheel_builder.py"), allow_single_file = True),
     },
