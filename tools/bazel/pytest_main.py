@@ -14,7 +14,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from image_env import ImageRecordError, apply_to_process  # noqa: E402
+from image_env import ImageRecordError, apply_to_process
 
 
 def main(test_files: list[str]) -> int:
