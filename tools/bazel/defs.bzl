@@ -1,6 +1,6 @@
 """Dockyard's Bazel macros: one library, test and wheel shape for core and every module."""
 
-load("//tools/bazel:wheel.bzl", "python_wheel")
+load("//tools/bazel:wheel.bzl", "python_distribution")
 
 _DOCKER_TAGS = ["requires-docker", "requires-network"]
 
@@ -45,23 +45,64 @@ def dockyard_test(name, srcs, deps = [], data = [], docker = True, size = None, 
     )
 
 def dockyard_wheel(name, library, pyproject, **kwargs):
-    """A distribution's wheel and its release gates.
+    """A distribution's sdist and wheel, and their release gates.
 
-    `name` is a wheel of `library`'s own `dockyard/…` files; `<name>_contents_test` checks
-    what the wheel holds, `<name>_static_test` runs ruff and mypy --strict over the code.
+    `name` is the directory holding the sdist and the wheel of `library`'s own `dockyard/…`
+    files, built by setuptools from `pyproject.toml` (see wheel.bzl). The gates:
+    `<name>_contents_test` (what the files hold), `<name>_metadata_test` (twine check and
+    complete metadata), `<name>_reproducible_test` (a second build, `<name>_perturbed`, gives the same bytes),
+    `<name>_static_test` (ruff and mypy --strict over the code). `<name>_examples` is the
+    package's `examples/`, which the install test runs against the installed wheels.
     """
-    python_wheel(
+    readme = native.glob(["README.md"])
+    python_distribution(
         name = name,
         library = library,
         pyproject = pyproject,
+        srcs = readme,
         **kwargs
     )
+    python_distribution(
+        name = name + "_perturbed",
+        library = library,
+        pyproject = pyproject,
+        srcs = readme,
+        perturb = True,
+        visibility = ["//visibility:private"],
+        **kwargs
+    )
+    native.filegroup(
+        name = name + "_examples",
+        srcs = native.glob(["examples/**"]),
+    )
+    dist = "$(rootpath :%s)" % name
     native.py_test(
         name = name + "_contents_test",
         srcs = ["//tools/bazel:check_wheel.py"],
         main = "//tools/bazel:check_wheel.py",
-        args = ["$(rootpath :%s)" % name, "$(rootpath %s)" % pyproject],
+        args = [dist, "$(rootpath %s)" % pyproject],
         data = [":" + name, pyproject],
+        python_version = "PY3",
+        srcs_version = "PY3",
+        size = "small",
+    )
+    native.py_test(
+        name = name + "_metadata_test",
+        srcs = ["//tools/bazel:check_metadata.py"],
+        main = "//tools/bazel:check_metadata.py",
+        args = [dist, "$(rootpath %s)" % pyproject],
+        data = [":" + name, pyproject] + readme,
+        deps = ["@pip_packaging//twine", "@pip_packaging//packaging"],
+        python_version = "PY3",
+        srcs_version = "PY3",
+        size = "small",
+    )
+    native.py_test(
+        name = name + "_reproducible_test",
+        srcs = ["//tools/bazel:check_reproducible.py"],
+        main = "//tools/bazel:check_reproducible.py",
+        args = [dist, "$(rootpath :%s_perturbed)" % name],
+        data = [":" + name, ":%s_perturbed" % name],
         python_version = "PY3",
         srcs_version = "PY3",
         size = "small",
