@@ -37,7 +37,7 @@ def start_child(sid: str, **env: str) -> tuple[Any, dict[str, str]]:
     line = child.stdout.readline()
     if not line:
         child.kill()
-        raise AssertionError(f"child failed: {child.stderr.read()}")
+        raise AssertionError(f"child failed: {child.communicate()[1]}")
     return child, json.loads(line)
 
 
@@ -71,7 +71,7 @@ def test_killed_process_leaves_nothing_behind(docker_client: Any) -> None:
         assert exists(docker_client.networks.get, ids["network"])
     finally:
         child.send_signal(signal.SIGKILL)
-        child.wait()
+        child.communicate()  # waits, and closes the pipes (unclosed, they warn)
     assert wait_until(lambda: not exists(docker_client.containers.get, ids["container"]), 30)
     assert wait_until(lambda: not exists(docker_client.networks.get, ids["network"]), 30)
 
@@ -95,7 +95,7 @@ def test_processes_of_one_session_share_one_reaper(docker_client: Any) -> None:
     finally:
         for child in children:
             child.send_signal(signal.SIGKILL)
-            child.wait()
+            child.communicate()  # waits, and closes the pipes (unclosed, they warn)
     remaining = {r["container"] for r in results}
 
     def all_gone() -> bool:

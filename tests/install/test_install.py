@@ -4,8 +4,9 @@ A fresh virtual environment on the test's interpreter gets the built wheels by
 `pip install --no-index --find-links`: pip resolves their declared dependencies from the
 chosen lock's wheelhouse only, so a range that excludes the lock's version fails here. The
 examples then run on that environment's python, from a copy outside the source tree, with
-warnings as errors (the filters of tools/bazel/pytest_main.py), against the real engine. A second environment installs the sdists
-(pip builds each one with the declared backend) and imports every package.
+warnings as errors (the filters of tools/bazel/pytest_main.py), against the real engine. A
+second environment installs the sdists (pip builds each one with the declared backend) and
+imports every package.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ EXTRAS = {"dockyard-postgres": "[psycopg2]"}
 
 def warning_filters() -> list[str]:
     """The -W filters every test runs with (pytest_main.py's list: errors, and the exceptions)."""
-    spec = importlib.util.spec_from_file_location("pytest_main", ROOT / "tools/bazel/pytest_main.py")
+    spec = importlib.util.spec_from_file_location(
+        "pytest_main", ROOT / "tools/bazel/pytest_main.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -99,16 +102,23 @@ def fresh_venv(path: Path) -> Path:
     return path / "bin" / "python"
 
 
-def install(python: Path, scratch: Path, find_links: list[Path], names: list[str], *pip: str) -> None:
+def install(
+    python: Path, scratch: Path, find_links: list[Path], names: list[str], *pip: str
+) -> None:
     links = [arg for directory in find_links for arg in ("--find-links", str(directory))]
-    run([python, "-m", "pip", "install", "--no-cache-dir", "--no-index", *links, *pip, *names], scratch)
+    run(
+        [python, "-m", "pip", "install", "--no-cache-dir", "--no-index", *links, *pip, *names],
+        scratch,
+    )
     run([python, "-m", "pip", "check"], scratch)
 
 
 def assert_imports_installed(python: Path, scratch: Path, wheels: list[Path]) -> None:
     """Each package comes from the environment's site-packages, not from anywhere else."""
     modules = packages(wheels)
-    script = "import importlib, sys\nfor m in sys.argv[1:]: print(importlib.import_module(m).__file__)"
+    script = (
+        "import importlib, sys\nfor m in sys.argv[1:]: print(importlib.import_module(m).__file__)"
+    )
     files = run([python, "-c", script, *modules], scratch).split()
     site = str(python.parent.parent / "lib")
     assert len(files) == len(modules)

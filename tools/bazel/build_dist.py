@@ -95,7 +95,16 @@ def backend_env(epoch: int) -> dict[str, str]:
 def run_build(kind: str, project: Path, outdir: Path, env: dict[str, str]) -> Path:
     """`python -m build --sdist` or `--wheel` of `project`; the one file it made."""
     result = subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", kind, "--outdir", str(outdir), str(project)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--no-isolation",
+            kind,
+            "--outdir",
+            str(outdir),
+            str(project),
+        ],
         env=env,
         cwd=project.parent,
         capture_output=True,
@@ -103,7 +112,8 @@ def run_build(kind: str, project: Path, outdir: Path, env: dict[str, str]) -> Pa
     )
     if result.returncode != 0:
         raise DistributionBuildError(
-            f"python -m build {kind} failed (exit {result.returncode}):\n{result.stdout}{result.stderr}"
+            f"python -m build {kind} failed (exit {result.returncode}):\n"
+            f"{result.stdout}{result.stderr}"
         )
     made = sorted(outdir.iterdir())
     if len(made) != 1:
@@ -149,7 +159,9 @@ def build(project_dir: str, files: list[str], out: Path, perturb: bool = False) 
         sdist.write_bytes(normalized_sdist(raw_sdist.read_bytes(), epoch))
         # The wheel comes from the released sdist, as an installer given only the sdist
         # would build it: a file missing from the sdist fails here.
-        built_wheel = run_build("--wheel", unpack(sdist, scratch / "unpacked", epoch), scratch / "wheel", env)
+        built_wheel = run_build(
+            "--wheel", unpack(sdist, scratch / "unpacked", epoch), scratch / "wheel", env
+        )
         wheel = out / built_wheel.name
         shutil.copyfile(built_wheel, wheel)
     return [sdist, wheel]

@@ -83,8 +83,12 @@ def metadata_problems(meta: Message, project: dict[str, Any], readme: Path) -> l
         sorted(meta.get_all("Provides-Extra") or []),
         sorted(project.get("optional-dependencies", {})),
     )
-    expect("Description-Content-Type", meta["Description-Content-Type"], _CONTENT_TYPES.get(readme.suffix))
-    if meta.get_payload().strip() != readme.read_text().strip():
+    expect(
+        "Description-Content-Type",
+        meta["Description-Content-Type"],
+        _CONTENT_TYPES.get(readme.suffix),
+    )
+    if str(meta.get_payload()).strip() != readme.read_text().strip():
         found.append(f"the long description is not {readme.name}")
     # What makes a release page complete, whatever pyproject.toml says.
     for field in ("License-Expression", "Project-URL", "Classifier", "Summary"):

@@ -38,7 +38,8 @@ def main(flag: str, specs: list[str]) -> None:
         locks[choice] = (repository, pinned(Path(lock)))
     root = Path.cwd()
     settings = "".join(
-        f'config_setting(\n    name = "{choice}",\n    flag_values = {{"{flag}": "{choice}"}},\n)\n\n'
+        f'config_setting(\n    name = "{choice}",\n'
+        f'    flag_values = {{"{flag}": "{choice}"}},\n)\n\n'
         for choice in locks
     )
     wheelhouse = select({c: f"@{repo}//:wheelhouse" for c, (repo, _) in locks.items()})
