@@ -1,30 +1,22 @@
-"""The released distributions, installed as a user installs them, run the modules' examples.
+"""Fresh virtual environments with the released distributions, as a user installs them.
 
-A fresh virtual environment on the test's interpreter gets the built wheels by
-`pip install --no-index --find-links`: pip resolves their declared dependencies from the
-chosen lock's wheelhouse only, so a range that excludes the lock's version fails here. The
-examples then run on that environment's python, from a copy outside the source tree, with
-warnings as errors (the filters of tools/bazel/pytest_main.py), against the real engine. A
-second environment installs the sdists (pip builds each one with the declared backend) and
-imports every package.
+Shared by test_wheels.py and test_sdists.py. `pip install --no-index --find-links` resolves
+the distributions' declared dependencies from the chosen lock's wheelhouse only, so a range
+that excludes the lock's version fails; pip's configuration and the test's PYTHONPATH stay
+out, so nothing of the source tree or an index is reachable.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
 from email.parser import HeaderParser
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).absolute().parent.parent.parent  # the runfiles' workspace directory
-EXAMPLES = sorted(ROOT.glob("modules/*/examples/*.py"))
 
 # The extras a user of each distribution picks; the postgres examples need a driver.
 EXTRAS = {"dockyard-postgres": "[psycopg2]"}
@@ -123,41 +115,3 @@ def assert_imports_installed(python: Path, scratch: Path, wheels: list[Path]) ->
     site = str(python.parent.parent / "lib")
     assert len(files) == len(modules)
     assert all(f.startswith(site) for f in files), f"imported from outside the venv: {files}"
-
-
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    scratch = tmp_path_factory.mktemp("wheels")
-    python = fresh_venv(scratch / "venv")
-    wheels = distributions(".whl")
-    find_links = [wheelhouse("WHEELHOUSE"), *sorted({w.parent for w in wheels})]
-    install(python, scratch, find_links, [requirement(w) for w in wheels], "--only-binary=:all:")
-    assert_imports_installed(python, scratch, wheels)
-    yield python
-
-
-def test_every_module_has_examples() -> None:
-    modules = {p.name for p in ROOT.glob("modules/*") if (p / "wheel").is_dir()}
-    with_examples = {p.parent.parent.name for p in EXAMPLES}
-    assert modules and modules == with_examples
-
-
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
-def test_example_runs_on_the_installed_wheels(venv: Path, example: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "examples"
-    shutil.copytree(example.parent, copy)  # files beside it (schema.sql) come along
-    filters = [arg for f in warning_filters() for arg in ("-W", f)]
-    print(run([venv, *filters, copy / example.name], tmp_path))
-
-
-def test_sdists_build_and_install(tmp_path: Path) -> None:
-    python = fresh_venv(tmp_path / "venv")
-    sdists = distributions(".tar.gz")
-    backend = tmp_path / "backend"
-    backend.mkdir()
-    for wheel in wheelhouse("PACKAGING_WHEELHOUSE").glob("setuptools-*.whl"):
-        shutil.copy(wheel, backend)
-    names = [s.name.removesuffix(".tar.gz").rsplit("-", 1)[0].replace("_", "-") for s in sdists]
-    find_links = [wheelhouse("WHEELHOUSE"), backend, *sorted({s.parent for s in sdists})]
-    install(python, tmp_path, find_links, names, "--no-binary", ",".join(names))
-    assert_imports_installed(python, tmp_path, distributions(".whl"))
