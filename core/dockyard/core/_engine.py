@@ -284,6 +284,7 @@ class DockerEngine:
     def connect(cls, docker_host: str | None) -> DockerEngine:
         """A client for the configured engine that answered a ping, or DockerUnavailableError."""
         where = docker_host or os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET_URL
+        client = None
         try:
             client = docker.from_env(
                 timeout=REQUEST_TIMEOUT,
@@ -291,9 +292,9 @@ class DockerEngine:
                 environment=client_environment(docker_host),
             )
             client.ping()
-        except docker.errors.DockerException as exc:
-            raise DockerUnavailableError(f"{where}: {exc}") from exc
-        except requests.exceptions.RequestException as exc:
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+            if client is not None:
+                client.close()
             raise DockerUnavailableError(f"{where}: {exc}") from exc
         return cls(client, where)
 
