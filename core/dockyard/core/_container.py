@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
@@ -79,6 +79,7 @@ class DockerContainer(TestcontainersMethods, Lifecycle):
         self._running: RunningContainer | None = None
         self._reused = False
         self._followers: list[LogFollower] = []
+        self._log_consumers: list[tuple[LogCallback, bool, bool]] = []
         self._lock = threading.RLock()
         self._apply_testcontainers_arguments(
             command,
@@ -213,6 +214,36 @@ class DockerContainer(TestcontainersMethods, Lifecycle):
     def networks(self) -> list[str]:
         """Names of the networks this container joins, in the order they were added."""
         return self._spec.network_names
+
+    def with_log_consumer(
+        self,
+        consumer: Callable[[str], object] | logging.Logger,
+        *,
+        stdout: bool = True,
+        stderr: bool = True,
+        level: int = logging.INFO,
+    ) -> Self:
+        """Forward the container's output, line by line from its first, to ``consumer``: a
+        function of the line (text), or a ``logging.Logger`` (at ``level``)."""
+        if isinstance(consumer, logging.Logger):
+            target = consumer
+
+            def forward(line: bytes) -> None:
+                target.log(level, "%s", line.decode(errors="replace"))
+
+        elif callable(consumer):
+            call = consumer
+
+            def forward(line: bytes) -> None:
+                call(line.decode(errors="replace"))
+
+        else:
+            raise ConfigurationError(
+                f"with_log_consumer() needs a function of one line or a logging.Logger, "
+                f"got {consumer!r}."
+            )
+        self._log_consumers.append((forward, stdout, stderr))
+        return self
 
     def waiting_for(self, strategy: WaitStrategy) -> Self:
         if not isinstance(strategy, WaitStrategy):
@@ -351,6 +382,8 @@ class DockerContainer(TestcontainersMethods, Lifecycle):
 
     def _started(self, running: RunningContainer) -> None:
         self._running = running  # the hooks and the readiness check use the front's methods
+        for forward, stdout, stderr in self._log_consumers:
+            self._followers.append(running.follow(forward, stdout=stdout, stderr=stderr))
         self._on_started(running)
 
     def stop(self, force: bool = True, delete_volume: bool = True) -> None:

@@ -161,6 +161,8 @@ class Engine(Protocol):
 
     def inspect_image(self, ref: str) -> dict[str, Any]: ...
 
+    def list_images(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]: ...
+
     def container_model(self, attrs: Mapping[str, Any]) -> Any:
         """docker-py's ``Container`` for inspect data (no request): the escape hatch."""
 
@@ -509,6 +511,10 @@ class DockerEngine:
         with self._errors(f"building {options.get('path')}"):
             yield from self._api.build(decode=True, **options)
 
+    def list_images(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._errors("listing images"):
+            return list(self._api.images(filters=dict(filters)))
+
     def inspect_image(self, ref: str) -> dict[str, Any]:
         with self._errors(f"inspecting image {ref}"):
             return dict(self._api.inspect_image(ref))
@@ -544,7 +550,8 @@ def _demultiplex(body: bytes) -> bytes:
 
 
 _BUILD_OPTIONS = frozenset(
-    name for name in inspect.signature(docker.api.build.BuildApiMixin.build).parameters
+    name
+    for name in inspect.signature(docker.api.build.BuildApiMixin.build).parameters
     if name != "self"
 )
 

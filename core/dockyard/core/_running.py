@@ -387,6 +387,7 @@ class RunningContainer:
     def remove(self, *, graceful: bool = False, volumes: bool = True) -> None:
         """Remove the container (stopped first with ``graceful``) and, with ``volumes``, its
         anonymous volumes; stops following its output."""
+        began = time.monotonic()
         try:
             if graceful:
                 with contextlib.suppress(NotFoundError):
@@ -396,6 +397,12 @@ class RunningContainer:
         finally:
             self._removed = True
             self._watcher.close()
+        log.info(
+            "%s: %s stopped in %.0f ms",
+            self.image,
+            self.short_id,
+            (time.monotonic() - began) * 1000,
+        )
 
     def detach(self) -> None:
         """Stop following the output without removing the container (reuse, sharing)."""

@@ -18,6 +18,7 @@ instance may serve many containers (``start_all``, module-level constants) at on
 from __future__ import annotations
 
 import copy
+import logging
 import re
 import threading
 import time
@@ -37,6 +38,8 @@ from ._errors import (
 from ._exec import ExecResult
 from ._host import tcp_reachable
 from ._ports import Port, PortLike, parse_port
+
+log = logging.getLogger("dockyard.core.wait")
 
 DEFAULT_POLL_INTERVAL = 0.05
 # The longest one check may take (within what is left of the startup timeout).
@@ -261,9 +264,13 @@ class PollingWaitStrategy(WaitStrategy):
                     "container's configuration"
                 ) from exc
             self.last_error = exc
+            log.debug("%s on %s: not yet (%s)", self.describe(), target.describe(), exc)
             return False
         if ready:
             self.last_error = None
+        log.debug(
+            "%s on %s: %s", self.describe(), target.describe(), "ready" if ready else "not yet"
+        )
         return ready
 
     def wait_until_ready(self, target: WaitTarget) -> None:

@@ -368,6 +368,10 @@ class FakeEngine:
         self.images.add(str(options.get("tag")))
         return iter([{"stream": "built by the fake engine\n"}])
 
+    def list_images(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        self._record("list_images", dict(filters))
+        return [{"Id": ref, "RepoTags": [ref], "Labels": {}} for ref in sorted(self.images)]
+
     def inspect_image(self, ref: str) -> dict[str, Any]:
         self._record("inspect_image", ref)
         if ref not in self.images:
