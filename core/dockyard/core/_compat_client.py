@@ -66,13 +66,13 @@ class DockerClient:
         **kwargs: Any,
     ) -> Any:
         """docker-py's ``containers.run`` with the session's labels (so the reaper sees it)."""
-        self._session.ensure_reaper()
-        return self.client.containers.run(
+        return self._labelled(
+            self.client.containers.run,
             image,
-            command=command,
-            environment=environment,
-            ports=ports,
-            labels=create_labels(image, labels),
+            command,
+            environment,
+            ports,
+            labels,
             detach=detach,
             stdout=stdout,
             stderr=stderr,
@@ -90,14 +90,35 @@ class DockerClient:
         detach: bool = False,
         **kwargs: Any,
     ) -> Any:
+        """docker-py's ``containers.create`` with the session's labels."""
+        return self._labelled(
+            self.client.containers.create,
+            image,
+            command,
+            environment,
+            ports,
+            labels,
+            detach=detach,
+            **kwargs,
+        )
+
+    def _labelled(
+        self,
+        make: Any,
+        image: str,
+        command: str | list[str] | None,
+        environment: dict[str, str] | None,
+        ports: dict[str, Any] | None,
+        labels: dict[str, str] | None,
+        **kwargs: Any,
+    ) -> Any:
         self._session.ensure_reaper()
-        return self.client.containers.create(
+        return make(
             image,
             command=command,
             environment=environment,
             ports=ports,
             labels=create_labels(image, labels),
-            detach=detach,
             **kwargs,
         )
 
