@@ -44,8 +44,11 @@ def _with_images(images, docker, data, env):
     if labels:
         env["DOCKYARD_IMAGE_RECORDS"] = " ".join(["$(rootpath %s)" % label for label in labels])
     if docker and DOCKYARD_CONFIG["shared_services"] and "DOCKYARD_SHARING" not in env:
-        # Module services shared across targets; a fixed value, so cache keys stay.
+        # Module services shared across targets; fixed values, so cache keys stay. The grace
+        # outlasts the gap between two targets that Bazel's scheduling (and sandbox set-up
+        # on a loaded machine) leaves, so one server serves the whole invocation.
         env["DOCKYARD_SHARING"] = "services"
+        env.setdefault("DOCKYARD_SHARING_GRACE", "60")
     return data + labels, env
 
 def dockyard_library(name, srcs, deps = [], data = [], **kwargs):
