@@ -80,3 +80,11 @@ def test_a_service_that_exits_while_waited_for_fails_at_once() -> None:
     assert (error.service, error.exit_code) == ("broken", 3)
     assert "boom: missing configuration" in error.logs
     assert nothing_left(environment.project_name)
+
+
+def test_a_one_shot_service_others_wait_for_may_exit() -> None:
+    with DockerCompose(DATA / "oneshot") as environment:
+        out, _, _ = environment.exec_in_container(["cat", "/data/marker"], "cache")
+        assert out.strip() == "seeded"
+        seed = environment.get_container("seed", include_all=True)
+        assert (seed.State, seed.ExitCode) == ("exited", 0)

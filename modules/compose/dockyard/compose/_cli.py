@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -75,12 +76,27 @@ def _death_signal_prefix() -> tuple[str, ...]:
     return prefix if probe.returncode == 0 else ()
 
 
+def _writable(directory: Path) -> bool:
+    """Whether ``directory`` can be written or made (its nearest existing ancestor can)."""
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            return os.access(candidate, os.W_OK)
+    return False
+
+
 def compose_environment() -> dict[str, str]:
     """The environment for compose: the caller's, with the engine Dockyard is configured for."""
     env = dict(os.environ)
     docker_host = load_config().docker_host
     if docker_host:
         env["DOCKER_HOST"] = docker_host
+    if "BUILDX_CONFIG" not in env:
+        # `build` records its builds under the docker CLI's config directory, which a test
+        # sandbox (Bazel's) may mount read-only; the build then fails on that alone.
+        config = Path(env.get("DOCKER_CONFIG") or Path.home() / ".docker")
+        if not _writable(config / "buildx"):
+            scratch = Path(tempfile.gettempdir()) / f"dockyard-buildx-{os.getuid()}"
+            env["BUILDX_CONFIG"] = str(scratch)
     return env
 
 

@@ -299,23 +299,49 @@ class DockerCompose:
             args.append("--detach")
         args += self.services or []
         result = self._run(args)
-        if result.returncode != 0:
-            raise self._up_failure(args, result)
-
-    def _up_failure(
-        self, args: Sequence[str], result: subprocess.CompletedProcess[bytes]
-    ) -> ComposeError:
-        """What went wrong in ``up``: a service that exited, a timeout, or compose's error."""
         said = (result.stderr + result.stdout).decode(errors="replace")
-        command = [*self._cli().prefix, *self._project_args(), *args]
+        if result.returncode == 0 and not self.wait:
+            return
         try:
             containers = self._ps(include_all=True)
         except ComposeError:
             containers = []
+        command = [*self._cli().prefix, *self._project_args(), *args]
+        exited = self._exited_error(containers, said, command)
+        if exited is not None:
+            raise exited
+        # Compose 2.40's `up --wait` can return 0 when --wait-timeout runs out while it polls
+        # (it takes the cancelled wait for the end of waiting), so health is checked here too.
+        not_healthy = [
+            str(d.get("Service"))
+            for d in containers
+            if d.get("Health") in ("starting", "unhealthy")
+        ]
+        if self.wait and (
+            not_healthy
+            or (result.returncode != 0 and any(m in said.lower() for m in WAIT_TIMEOUT_MARKS))
+        ):
+            raise ComposeTimeoutError(
+                f"The environment {self.project_name} was not ready within "
+                f"{self.startup_timeout:g}s (services not healthy: "
+                f"{', '.join(sorted(set(not_healthy))) or 'unknown'}). Raise it with "
+                "with_startup_timeout() or DOCKYARD_STARTUP_TIMEOUT, or fix the health checks",
+                compose_output=said,
+            )
+        if result.returncode != 0:
+            raise self._command_error(args, result)
+
+    def _exited_error(
+        self, containers: list[dict[str, Any]], said: str, command: Sequence[str]
+    ) -> ServiceExitedError | None:
+        """A service whose container stopped during ``up``, with its last log lines."""
+        one_shots = self._completion_services()
         for data in containers:
             if data.get("State") in ("exited", "dead"):
                 service = str(data.get("Service") or "")
                 exit_code = data.get("ExitCode")
+                if service in one_shots and exit_code == 0:
+                    continue  # done, as the services that depend on it wanted
                 return ServiceExitedError(
                     service,
                     str(data.get("Name") or ""),
@@ -325,16 +351,17 @@ class DockerCompose:
                     command=command,
                     container_id=str(data.get("ID") or "") or None,
                 )
-        if self.wait and any(mark in said.lower() for mark in WAIT_TIMEOUT_MARKS):
-            unhealthy = [str(d.get("Service")) for d in containers if d.get("Health") != "healthy"]
-            return ComposeTimeoutError(
-                f"The environment {self.project_name} was not ready within "
-                f"{self.startup_timeout:g}s (services not healthy: {', '.join(unhealthy) or '?'}). "
-                "Raise it with with_startup_timeout() or DOCKYARD_STARTUP_TIMEOUT, or fix the "
-                "health checks",
-                compose_output=said,
-            )
-        return self._command_error(args, result)
+        return None
+
+    def _completion_services(self) -> set[str]:
+        """Services others depend on with ``condition: service_completed_successfully``."""
+        services = (self._model or {}).get("services") or {}
+        return {
+            name
+            for service in services.values()
+            for name, dependency in (service.get("depends_on") or {}).items()
+            if (dependency or {}).get("condition") == "service_completed_successfully"
+        }
 
     def _service_logs(self, service: str) -> str:
         if not service:
