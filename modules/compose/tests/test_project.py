@@ -63,3 +63,46 @@ def test_files_are_found_as_compose_finds_them(
     assert compose_files(tmp_path, None) == ["a.yaml", "b.yaml"]
     with pytest.raises(ComposeFileError, match=r"missing\.yaml not found"):
         compose_files(tmp_path, ["compose.yaml", "missing.yaml"])
+
+
+def test_testcontainers_python_names_are_all_there() -> None:
+    import dockyard.compose as compose
+
+    for name in (
+        "ComposeContainer",
+        "ContainerIsNotRunning",
+        "DockerCompose",
+        "NoSuchPortExposed",
+        "PublishedPortModel",
+    ):
+        assert hasattr(compose, name), name
+    for method in (
+        "docker_compose_command",
+        "compose_command_property",
+        "waiting_for",
+        "start",
+        "stop",
+        "get_logs",
+        "get_config",
+        "get_containers",
+        "get_container",
+        "exec_in_container",
+        "get_service_port",
+        "get_service_host",
+        "get_service_host_and_port",
+        "wait_for",
+    ):
+        assert hasattr(compose.DockerCompose, method), method
+    for method in (
+        "get_publisher",
+        "get_container_host_ip",
+        "get_exposed_port",
+        "get_logs",
+        "get_wrapped_container",
+        "get_container_info",
+        "reload",
+        "status",
+    ):
+        assert hasattr(compose.ComposeContainer, method), method
+    assert issubclass(compose.ServiceNotRunningError, compose.ContainerIsNotRunning)
+    assert issubclass(compose.ServicePortNotPublishedError, compose.NoSuchPortExposed)

@@ -12,6 +12,7 @@ from dockyard.core import (
     ContainerStartupError,
     ExecWaitStrategy,
     HealthcheckWaitStrategy,
+    HttpWaitStrategy,
     LogMessageWaitStrategy,
     PortWaitStrategy,
     StartupTimeoutError,
@@ -88,3 +89,12 @@ def test_a_one_shot_service_others_wait_for_may_exit() -> None:
         assert out.strip() == "seeded"
         seed = environment.get_container("seed", include_all=True)
         assert (seed.State, seed.ExitCode) == ("exited", 0)
+
+
+def test_http_readiness_and_wait_for_a_url() -> None:
+    environment = DockerCompose(DATA / "web", wait=False).waiting_for(
+        {"web": HttpWaitStrategy(8000, "/")}
+    )
+    with environment:
+        host, port = environment.get_service_host_and_port("web", 8000)
+        assert environment.wait_for(f"http://{host}:{port}/") is environment

@@ -201,6 +201,11 @@ class DockerCompose:
         """The command line every compose command of this environment starts with."""
         return [*self._cli().prefix, *self._project_args()]
 
+    @property
+    def compose_command_property(self) -> list[str]:
+        """testcontainers-python's name for ``docker_compose_command()``."""
+        return self.docker_compose_command()
+
     def _run(
         self, args: Sequence[str], *, with_override: bool = True
     ) -> subprocess.CompletedProcess[bytes]:

@@ -255,6 +255,10 @@ class ComposeContainer:
         """docker-py's ``Container`` for this container."""
         return self.running.wrapped()
 
+    def get_container_info(self) -> dict[str, Any]:
+        """The engine's inspect data of the container, read now."""
+        return self.running.reload()
+
     # -- WaitTarget -----------------------------------------------------------------------
     def logs(self) -> str:
         return self.running.logs()
