@@ -14,6 +14,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+HOME="${HOME:-$(cd ~ && pwd)}"
 version="${DOCKYARD_COMPOSE_VERSION:-v2.40.3}"
 [[ "$version" == v* ]] || version="v$version"
 module=github.com/docker/compose/v2
