@@ -121,3 +121,12 @@ def test_stop_removes_containers_networks_and_volumes() -> None:
         assert leftovers(environment.project_name)["containers"]
     assert not any(leftovers(environment.project_name).values())
     environment.stop()  # a second stop has nothing to do
+
+
+def test_testcontainers_python_handle_methods(pair: DockerCompose) -> None:
+    cache = pair.get_container("cache")
+    info = cache.get_container_info()
+    assert info.Config.Labels[SESSION_LABEL] == current_session().id
+    out, err = cache.streams()
+    assert "Ready to accept connections" in out + err
+    assert cache.reload() is cache and cache.status == "running"

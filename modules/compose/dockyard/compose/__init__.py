@@ -11,7 +11,8 @@ Every environment is a compose project of its own, labelled for the session's re
 Needs the Docker Compose v2 CLI plugin (``tools/bootstrap/compose.sh`` installs it).
 """
 
-from dockyard.core import ContainerNotRunningError, PortNotExposedError
+# testcontainers.compose re-exports these two errors of its core; so does this package.
+from dockyard.core import ContainerIsNotRunning, NoSuchPortExposed
 
 from ._cli import ComposeCli, find_compose
 from ._compose import DockerCompose
@@ -27,10 +28,6 @@ from ._errors import (
     ServicePortNotPublishedError,
     UnknownServiceError,
 )
-
-#: testcontainers-python's names for the errors get_container() and the port lookups raise.
-ContainerIsNotRunning = ContainerNotRunningError
-NoSuchPortExposed = PortNotExposedError
 
 __all__ = [
     "ComposeCli",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from dockyard.core import (
+    ContainerInspectInfo,
     ContainerStartupError,
     ExecResult,
     Port,
@@ -255,9 +256,9 @@ class ComposeContainer:
         """docker-py's ``Container`` for this container."""
         return self.running.wrapped()
 
-    def get_container_info(self) -> dict[str, Any]:
-        """The engine's inspect data of the container, read now."""
-        return self.running.reload()
+    def get_container_info(self) -> ContainerInspectInfo:
+        """What ``docker inspect`` says about the container, read now."""
+        return ContainerInspectInfo.from_dict(self.running.reload())
 
     # -- WaitTarget -----------------------------------------------------------------------
     def logs(self) -> str:
@@ -265,6 +266,10 @@ class ComposeContainer:
 
     def output_size(self) -> int:
         return self.running.output_size()
+
+    def streams(self) -> tuple[str, str]:
+        """stdout and stderr so far, separately (from the log stream)."""
+        return self.running.streams()
 
     def wait_for_output(self, seen: int, timeout: float) -> int:
         return self.running.wait_for_output(seen, timeout)
