@@ -6,6 +6,7 @@ The install test and the lock checks read this list; a new module belongs here (
 
 DISTRIBUTIONS = [
     "//core",
+    "//modules/compose",
     "//modules/kafka",
     "//modules/postgres",
     "//modules/redis",
