@@ -274,6 +274,21 @@ class _FrameStream:
             self._response.close()
 
 
+def _probe_unix_socket(url: str) -> None:
+    """Fail on a unix socket nobody serves before docker-py tries it: docker-py's unix
+    connection leaves its socket open when ``connect`` fails (a ResourceWarning later)."""
+    if not url.startswith("unix://"):
+        return
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.settimeout(REQUEST_TIMEOUT)
+        probe.connect(url.removeprefix("unix://"))
+    except OSError as exc:
+        raise DockerUnavailableError(f"{url}: {exc}") from exc
+    finally:
+        probe.close()
+
+
 class DockerEngine:
     """``Engine`` over docker-py's low-level API client."""
 
@@ -286,6 +301,7 @@ class DockerEngine:
     def connect(cls, docker_host: str | None) -> DockerEngine:
         """A client for the configured engine that answered a ping, or DockerUnavailableError."""
         where = docker_host or os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET_URL
+        _probe_unix_socket(where)
         client = None
         try:
             client = docker.from_env(

@@ -31,6 +31,7 @@ from ._compat_config import testcontainers_config
 from ._config import positive_seconds
 from ._errors import (
     ConfigurationError,
+    ContainerNotRunningError,
     DockyardError,
     ReadinessAbort,
     StartupTimeoutError,
@@ -280,7 +281,14 @@ class PollingWaitStrategy(WaitStrategy):
         deadline, timeout = _effective(target, self.timeout)
         while True:
             target.check_running()
-            if self.check(target, deadline):
+            try:
+                ready = self.check(target, deadline)
+            except ContainerNotRunningError:
+                # It exited during the check (a mapped port asked for too late): the startup
+                # error, with its exit code and last lines, says more than "not running".
+                target.check_running()
+                raise
+            if ready:
                 return
             left = deadline - time.monotonic()
             if left <= 0:

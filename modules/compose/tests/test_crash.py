@@ -30,8 +30,9 @@ def _holder(*, profiles: list[str], services: list[str]) -> subprocess.Popen[str
 
 
 def _compose_processes(project: str) -> list[str]:
-    listing = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in listing.splitlines() if project in line and "ps -eo" not in line]
+    # -ww: without a terminal, ps may still cut its lines at COLUMNS (or 80).
+    listing = subprocess.run(["ps", "-ww", "-eo", "pid,args"], capture_output=True, text=True)
+    return [line for line in listing.stdout.splitlines() if project in line and "ps -" not in line]
 
 
 def test_a_killed_test_process_leaves_nothing_behind() -> None:
@@ -59,6 +60,8 @@ def test_a_process_killed_during_up_takes_compose_with_it() -> None:
     try:
         project = json.loads(child.stdout.readline() if child.stdout else "")["project"]
         assert wait_until(lambda: len(leftovers(project)["containers"]) == 2, 60) is not None
+        if child.poll() is not None:  # it died by itself: its error says why
+            raise AssertionError(child.communicate(timeout=30)[1])
         assert _compose_processes(project), "compose should be waiting in `up --wait`"
         killed = time.monotonic()
         child.send_signal(signal.SIGKILL)
