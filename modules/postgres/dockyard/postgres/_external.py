@@ -9,17 +9,18 @@ template setup, so a changed setup builds a new one instead of reusing a stale o
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 from dockyard.core import ConfigurationError
 
 from . import _drivers
-from ._container import _UNSET, _Unset, _url_host
+from ._container import _url_host
+from ._copies import DatabaseCopies
 from ._snapshots import DatabaseAdmin
+from ._unset import _UNSET, _Unset
 
 if TYPE_CHECKING:
     import sqlalchemy
@@ -39,7 +40,7 @@ class _ExternalAdmin(DatabaseAdmin):
         return f"{self.dbname[:30]}_dockyard_{self._setup_digest[:12]}"
 
 
-class ExternalPostgres:
+class ExternalPostgres(DatabaseCopies):
     """A running server at ``postgresql[+driver]://user:password@host:port/dbname``."""
 
     def __init__(
@@ -133,32 +134,6 @@ class ExternalPostgres:
         created = self.admin.create_from_template(name, template or self.admin.template)
         self._made.add(created)
         return created
-
-    def fresh_database(
-        self,
-        name: str | None = None,
-        *,
-        template: str | None = None,
-        driver: str | _Unset | None = _UNSET,
-    ) -> str:
-        return self.get_connection_url(driver=driver, dbname=self._clone(name, template))
-
-    def drop_database(self, name: str) -> None:
-        self.admin.drop(name)
-        self._made.discard(name)
-
-    @contextlib.contextmanager
-    def isolated_database(
-        self,
-        *,
-        template: str | None = None,
-        driver: str | _Unset | None = _UNSET,
-    ) -> Iterator[str]:
-        created = self._clone(None, template)
-        try:
-            yield self.get_connection_url(driver=driver, dbname=created)
-        finally:
-            self.drop_database(created)
 
     def close(self) -> None:
         """Drop the databases made here and close the maintenance connection."""
