@@ -17,7 +17,7 @@ from redis.exceptions import ResponseError
 
 from dockyard.core import ConfigurationError
 
-from ._isolation import DatabaseLeases, Isolation, delete_prefixed, namespace_prefix
+from ._isolation import DatabaseLeases, Isolation, isolated
 
 __all__ = ["ExternalRedis"]
 
@@ -81,20 +81,8 @@ class ExternalRedis:
     def isolated_database(self, **kwargs: Any) -> Iterator[Isolation]:
         """As ``RedisContainer.isolated_database``: a leased database, else a key prefix."""
         db = self._leases.acquire() if self._database_count() >= 3 else None
-        if db is not None:
-            try:
-                with self.get_client(**{**kwargs, "db": db}) as client:
-                    yield Isolation(client, db)
-            finally:
-                self._leases.release(db)
-            return
-        prefix = namespace_prefix()
-        with self.get_client(**{**kwargs, "db": 0}) as client:
-            try:
-                yield Isolation(client, 0, prefix)
-            finally:
-                with contextlib.suppress(redis.RedisError):
-                    delete_prefixed(client, prefix)
+        with isolated(self.get_client, db, self._leases.release, **kwargs) as it:
+            yield it
 
     def close(self) -> None:
         self._leases.release_all()
