@@ -19,13 +19,13 @@ from dockyard.core import (
 )
 
 from . import _drivers
-from ._copies import DatabaseCopies
+from ._access import DatabaseAccess
 from ._snapshots import DatabaseAdmin
 from ._unset import _UNSET, _Unset
 from ._wait import PostgresReadyWaitStrategy
 
 if TYPE_CHECKING:
-    import sqlalchemy
+    pass
 
 __all__ = ["PostgresContainer"]
 
@@ -63,7 +63,7 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-class PostgresContainer(DatabaseCopies, ServiceContainer):
+class PostgresContainer(DatabaseAccess, ServiceContainer):
     """PostgreSQL with the official image's interface (``POSTGRES_USER`` & co.).
 
     >>> with PostgresContainer() as pg:                    # doctest: +SKIP
@@ -302,17 +302,6 @@ class PostgresContainer(DatabaseCopies, ServiceContainer):
         if alias is None:
             alias = self.network_alias()
         return self._url(driver, alias, self.port, dbname or self.dbname)
-
-    def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:
-        """A SQLAlchemy engine for the container's database (``kwargs`` go to create_engine)."""
-        try:
-            import sqlalchemy
-        except ModuleNotFoundError as exc:
-            raise ConfigurationError(
-                "get_engine() needs SQLAlchemy: `pip install 'dockyard-postgres[sqlalchemy]'`, "
-                "or connect with your driver and get_connection_url(driver=None)."
-            ) from exc
-        return sqlalchemy.create_engine(self.get_connection_url(driver=driver), **kwargs)
 
     def connect(self, dbname: str | None = None, *, autocommit: bool = False) -> Any:
         """A DB-API connection of the container's driver (psycopg2, psycopg or pg8000)."""

@@ -17,13 +17,13 @@ from urllib.parse import quote, unquote, urlsplit
 from dockyard.core import ConfigurationError
 
 from . import _drivers
+from ._access import DatabaseAccess
 from ._container import _url_host
-from ._copies import DatabaseCopies
 from ._snapshots import DatabaseAdmin
 from ._unset import _UNSET, _Unset
 
 if TYPE_CHECKING:
-    import sqlalchemy
+    pass
 
 __all__ = ["ExternalPostgres"]
 
@@ -40,7 +40,7 @@ class _ExternalAdmin(DatabaseAdmin):
         return f"{self.dbname[:30]}_dockyard_{self._setup_digest[:12]}"
 
 
-class ExternalPostgres(DatabaseCopies):
+class ExternalPostgres(DatabaseAccess):
     """A running server at ``postgresql[+driver]://user:password@host:port/dbname``."""
 
     def __init__(
@@ -94,11 +94,6 @@ class ExternalPostgres(DatabaseCopies):
         database = quote(dbname or self.dbname, safe="")
         place = f"{_url_host(host or self._host)}:{self.port}"
         return f"{self._scheme(driver)}://{user}:{password}@{place}/{database}"
-
-    def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:
-        import sqlalchemy
-
-        return sqlalchemy.create_engine(self.get_connection_url(driver=driver), **kwargs)
 
     def connect(self, dbname: str | None = None, *, autocommit: bool = False) -> Any:
         return _drivers.connect(

@@ -1,5 +1,5 @@
-"""Databases copied from a template, for tests: one contract for a container and a server
-given by URL.
+"""What tests reach a PostgreSQL server through, one contract for a container and a server
+given by URL: a SQLAlchemy engine, and databases copied from a template.
 
 A class mixing this in provides ``admin`` (its ``DatabaseAdmin``), ``_made`` (the names of
 the databases it created, dropped when it is done), ``_clone`` (creating one copy) and
@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from dockyard.core import ConfigurationError
 
 from ._snapshots import DatabaseAdmin
 from ._unset import _UNSET, _Unset
 
-__all__ = ["DatabaseCopies"]
+if TYPE_CHECKING:
+    import sqlalchemy
+
+__all__ = ["DatabaseAccess"]
 
 
-class DatabaseCopies:
+class DatabaseAccess:
     if TYPE_CHECKING:  # what the class mixing this in provides
         _made: set[str]
 
@@ -34,6 +39,17 @@ class DatabaseCopies:
             *,
             dbname: str | None = None,
         ) -> str: ...
+
+    def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:
+        """A SQLAlchemy engine for the server's database (``kwargs`` go to create_engine)."""
+        try:
+            import sqlalchemy
+        except ModuleNotFoundError as exc:
+            raise ConfigurationError(
+                "get_engine() needs SQLAlchemy: `pip install 'dockyard-postgres[sqlalchemy]'`, "
+                "or connect with your driver and get_connection_url(driver=None)."
+            ) from exc
+        return sqlalchemy.create_engine(self.get_connection_url(driver=driver), **kwargs)
 
     def fresh_database(
         self,
