@@ -123,7 +123,7 @@ def test_a_running_server_is_used_without_an_engine(
             )
             + """
 def test_kind(dockyard_postgres):
-    from dockyard.postgres._external import ExternalPostgres
+    from dockyard.postgres import ExternalPostgres
     assert isinstance(dockyard_postgres, ExternalPostgres)
 """
         )
@@ -138,3 +138,15 @@ def test_kind(dockyard_postgres):
         admin = server.admin
         left = [d for d in admin.databases() if d.startswith("test_")]
         assert left == [d for d in left if "_dockyard_" in d]  # only the template stays
+
+
+def test_init_scripts_with_a_running_server_are_an_error(
+    pytester: pytest.Pytester, inner: RunPytest
+) -> None:
+    # Nothing listens there: the error comes before any connection.
+    pytester.makeini("[pytest]\ndockyard_postgres_init =\n    schema.sql\n")
+    pytester.makefile(".sql", schema="CREATE TABLE t (id int);")
+    pytester.makepyfile("def test_db(dockyard_postgres_url):\n    pass\n")
+    result = inner("--dockyard-postgres-url", "postgresql://u:p@127.0.0.1:1/db")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ConfigurationError*pytest_dockyard_postgres_template*"])

@@ -59,7 +59,7 @@ def test_a_running_server_is_used_without_an_engine(
             TESTS
             + """
 def test_kind(dockyard_redis):
-    from dockyard.redis._external import ExternalRedis
+    from dockyard.redis import ExternalRedis
     assert isinstance(dockyard_redis, ExternalRedis)
 """
         )

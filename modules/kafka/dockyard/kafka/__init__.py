@@ -19,6 +19,7 @@ from ._container import (
     kafka_config,
     random_cluster_id,
 )
+from ._external import ExternalKafka
 from ._listeners import (
     BROKER_PORT,
     CONTROLLER_PORT,
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_IMAGE",
     "KAFKA_PORT",
     "START_SCRIPT",
+    "ExternalKafka",
     "KafkaConfig",
     "KafkaContainer",
     "KafkaListenerError",

@@ -11,6 +11,7 @@ from ._container import (
     INIT_DIR,
     PostgresContainer,
 )
+from ._external import ExternalPostgres
 from ._snapshots import DatabaseAdmin, SnapshotError
 from ._wait import PostgresReadyWaitStrategy
 
@@ -20,6 +21,7 @@ __all__ = [
     "INIT_DIR",
     "IN_MEMORY_PGDATA",
     "DatabaseAdmin",
+    "ExternalPostgres",
     "PostgresContainer",
     "PostgresReadyWaitStrategy",
     "SnapshotError",

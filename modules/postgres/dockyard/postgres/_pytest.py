@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from dockyard.core import ConfigurationError
 from dockyard.pytest import DockyardRun, add_service_options
 
 from ._container import PostgresContainer
@@ -169,6 +170,14 @@ def dockyard_postgres(
     if url is None:
         yield dockyard_postgres_factory()
         return
+    if pytestconfig.getini("dockyard_postgres_init"):
+        # Init scripts run inside the server's container (.sh ones too): a server that is
+        # not ours has none, and skipping them silently would test another schema.
+        raise ConfigurationError(
+            "dockyard_postgres_init lists init scripts, which run only in a PostgreSQL "
+            "container; with --dockyard-postgres-url, build the schema in a "
+            "pytest_dockyard_postgres_template(connection) hook (conftest.py) instead"
+        )
     setup, digest = _hook_setup(pytestconfig)
     server = ExternalPostgres(url, template_setup=setup, setup_digest=digest)
     try:

@@ -10,12 +10,14 @@ Example::
 """
 
 from ._container import CONFIG_FILE_PATH, AsyncRedisContainer, RedisContainer
+from ._external import ExternalRedis
 from ._isolation import Isolation, RedisIsolationError
 from ._wait import RedisPingWaitStrategy, is_fatal_ping_error
 
 __all__ = [
     "CONFIG_FILE_PATH",
     "AsyncRedisContainer",
+    "ExternalRedis",
     "Isolation",
     "RedisContainer",
     "RedisIsolationError",

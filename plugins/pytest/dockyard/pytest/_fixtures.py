@@ -79,7 +79,7 @@ def dockyard_session_container(
 
 def _network(run: DockyardRun, request: pytest.FixtureRequest) -> Iterator[Network]:
     run.require_engine()
-    network = Network().create()
+    network = Network(labels=dict(run.settings.labels)).create()
     yield network
     if request.scope == "function":
         run.finish_attached(network.name, request.node.nodeid)
