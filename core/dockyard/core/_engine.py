@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -40,6 +40,9 @@ REQUEST_TIMEOUT = 120
 # Every running container holds one streaming connection (its log stream); docker-py's
 # default pool of 10 would discard connections with a warning beyond ten containers.
 POOL_SIZE = 64
+# How long a log stream's headers may take before the stream is opened on the reader's
+# thread instead (Docker answers at once; Podman 4.3 only with the first output).
+LOG_HEADERS_TIMEOUT = 2.0
 STDOUT, STDERR = 1, 2
 
 # testcontainers-python constructor arguments that docker-py's create() spells differently.
@@ -207,6 +210,26 @@ def client_environment(docker_host: str | None) -> dict[str, str]:
     return environment
 
 
+def pin_engine_ca(api: Any) -> None:
+    """Keep the engine's CA (DOCKER_CERT_PATH/ca.pem) in force for every request.
+
+    requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE (set machine-wide on many CI hosts)
+    replace a session's CA file, and then a TLS engine with its own CA fails every request
+    with CERTIFICATE_VERIFY_FAILED. Proxies and the rest of the environment still apply.
+    """
+    ca = getattr(api, "verify", None)
+    if not isinstance(ca, str):
+        return
+    merge = api.merge_environment_settings
+
+    def merge_keeping_ca(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        settings = dict(merge(*args, **kwargs))
+        settings["verify"] = ca
+        return settings
+
+    api.merge_environment_settings = merge_keeping_ca
+
+
 class _FrameStream:
     """The log stream of one container, read frame by frame (or raw for a tty)."""
 
@@ -253,6 +276,30 @@ class _FrameStream:
             self._response.close()
 
 
+class _LazyStream:
+    """A log stream opened by whoever iterates it first (the log watcher's thread)."""
+
+    def __init__(self, open_stream: Callable[[], LogStream]) -> None:
+        self._open = open_stream
+        self._stream: LogStream | None = None
+        self._closed = False
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        if self._closed:
+            return
+        self._stream = self._open()
+        if self._closed:  # closed while the headers were awaited
+            self._stream.close()
+            return
+        yield from self._stream
+
+    def close(self) -> None:
+        # A reader still awaiting headers is released when the container goes away.
+        self._closed = True
+        if self._stream is not None:
+            self._stream.close()
+
+
 class DockerEngine:
     """``Engine`` over docker-py's low-level API client."""
 
@@ -271,6 +318,7 @@ class DockerEngine:
                 max_pool_size=POOL_SIZE,
                 environment=client_environment(docker_host),
             )
+            pin_engine_ca(client.api)
             client.ping()
         except docker.errors.DockerException as exc:
             raise DockerUnavailableError(f"{where}: {exc}") from exc
@@ -417,10 +465,24 @@ class DockerEngine:
         return body if tty else _demultiplex(body)
 
     def follow_logs(self, ident: str, *, tty: bool) -> LogStream:
+        try:
+            return self._open_log_stream(ident, tty, LOG_HEADERS_TIMEOUT)
+        except EngineError as exc:
+            if not isinstance(exc.__cause__, requests.exceptions.ReadTimeout):
+                raise
+        # Podman (4.3) sends the response headers with the first output only, so a quiet
+        # container's stream opens on the reader's thread instead (nothing is lost: tail=all).
+        log.debug("no log headers from %s yet; the reader opens the stream", ident[:12])
+        return _LazyStream(lambda: self._open_log_stream(ident, tty, None))
+
+    def _open_log_stream(self, ident: str, tty: bool, headers_timeout: float | None) -> LogStream:
         params = {"stdout": 1, "stderr": 1, "follow": 1, "tail": "all"}
         with self._errors(f"following the logs of container {ident[:12]}"):
             response = self._api._get(
-                self._api._url("/containers/{0}/logs", ident), params=params, stream=True
+                self._api._url("/containers/{0}/logs", ident),
+                params=params,
+                stream=True,
+                timeout=(REQUEST_TIMEOUT, headers_timeout),
             )
             self._api._raise_for_status(response)
             sock = self._api._get_raw_response_socket(response)
