@@ -107,6 +107,8 @@ class Engine(Protocol):
 
     def connect_network(self, network: str, ident: str, aliases: Sequence[str]) -> None: ...
 
+    def disconnect_network(self, network: str, ident: str) -> None: ...
+
     def put_archive(self, ident: str, path: str, data: bytes) -> None: ...
 
     def get_archive(self, ident: str, path: str) -> Iterator[bytes]: ...
@@ -174,6 +176,26 @@ def _explanation(exc: docker.errors.APIError) -> str:
     return str(text or exc).strip()
 
 
+NETWORK_CREATE_ATTEMPTS = 3
+_VANISHED_INTERFACE = "no such network interface"
+
+# Podman 4.3's compatible API answers some of Docker's 404s and 409s with a 500; its words
+# tell them apart (e.g. "no such container", "the container name ... is already in use").
+_PODMAN_NOT_FOUND = ("no such container", "no such network", "no such image", "no such volume")
+_PODMAN_CONFLICT = ("is already in use",)
+
+
+def _podman_status(status: int | None, explanation: str) -> int | None:
+    if status != 500:
+        return status
+    text = explanation.lower()
+    if any(words in text for words in _PODMAN_NOT_FOUND):
+        return 404
+    if any(words in text for words in _PODMAN_CONFLICT):
+        return 409
+    return status
+
+
 @contextlib.contextmanager
 def engine_errors(url: str, action: str) -> Iterator[None]:
     """Turn what docker-py raises into Dockyard's hierarchy; interrupts pass unchanged."""
@@ -186,10 +208,13 @@ def engine_errors(url: str, action: str) -> Iterator[None]:
         ) from exc
     except docker.errors.APIError as exc:
         explanation = _explanation(exc)
-        kind = ConflictError if exc.status_code == 409 else EngineError
-        raise kind(
-            f"{action}: {explanation}", status_code=exc.status_code, explanation=explanation
-        ) from exc
+        status = _podman_status(exc.status_code, explanation)
+        if status == 404:
+            raise NotFoundError(
+                f"{action}: {explanation}", status_code=404, explanation=explanation
+            ) from exc
+        kind = ConflictError if status == 409 else EngineError
+        raise kind(f"{action}: {explanation}", status_code=status, explanation=explanation) from exc
     except requests.exceptions.ConnectionError as exc:
         raise DockerUnavailableError(f"{url}: {exc}") from exc
     except requests.exceptions.RequestException as exc:
@@ -412,6 +437,10 @@ class DockerEngine:
         with self._errors(f"connecting container {ident[:12]} to network {network!r}"):
             self._api.connect_container_to_network(ident, network, aliases=list(aliases) or None)
 
+    def disconnect_network(self, network: str, ident: str) -> None:
+        with self._errors(f"disconnecting container {ident[:12]} from network {network!r}"):
+            self._api.disconnect_container_from_network(ident, network, force=True)
+
     def put_archive(self, ident: str, path: str, data: bytes) -> None:
         with self._errors(f"copying into container {ident[:12]}"):
             if not self._api.put_archive(ident, path, data):
@@ -501,6 +530,23 @@ class DockerEngine:
     # -- networks -----------------------------------------------------------------------
     def create_network(
         self, name: str, *, driver: str, labels: Mapping[str, str], options: Mapping[str, Any]
+    ) -> str:
+        for attempt in range(NETWORK_CREATE_ATTEMPTS):
+            try:
+                return self._create_network(name, driver, labels, options)
+            except EngineError as exc:
+                # Podman 4.3 lists the host's interfaces to pick a free subnet; one that
+                # vanishes meanwhile (another container's veth) fails the whole request.
+                if (
+                    _VANISHED_INTERFACE not in exc.explanation
+                    or attempt == NETWORK_CREATE_ATTEMPTS - 1
+                ):
+                    raise
+                log.debug("creating network %s raced an interface going away; again", name)
+        raise AssertionError("unreachable")
+
+    def _create_network(
+        self, name: str, driver: str, labels: Mapping[str, str], options: Mapping[str, Any]
     ) -> str:
         with self._errors(f"creating network {name!r}"):
             try:
