@@ -30,6 +30,7 @@ from ._errors import (
     StartupTimeoutError,
 )
 from ._exec import ExecConfig, ExecResult
+from ._host_ports import HOST_INTERNAL, HostPortsError, expose_host_ports
 from ._images import resolve_image_name
 from ._labels import (
     LABEL_BASE,
@@ -63,6 +64,7 @@ from ._wait import (
 )
 
 __all__ = [
+    "HOST_INTERNAL",
     "LABEL_BASE",
     "LABEL_HASH",
     "LABEL_LANG",
@@ -91,6 +93,7 @@ __all__ = [
     "FileCopy",
     "HealthcheckWaitStrategy",
     "HookError",
+    "HostPortsError",
     "HttpWaitStrategy",
     "ImageBuildError",
     "ImageNotFoundError",
@@ -120,6 +123,7 @@ __all__ = [
     "__version__",
     "build_image",
     "current_session",
+    "expose_host_ports",
     "load_config",
     "parse_port",
     "resolve_image_name",
