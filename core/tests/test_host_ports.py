@@ -108,7 +108,11 @@ def test_the_relay_refuses_connections_without_its_token(greeter: Greeter) -> No
     assert relay is not None
     with socket.create_connection(relay.address, timeout=10) as sock:
         sock.sendall(b"wrong-token CONTROL\nLISTEN 22\n")
-        assert sock.recv(64) == b""  # closed without an answer
+        try:
+            answer = sock.recv(64)
+        except ConnectionResetError:  # closed with our LISTEN unread (no port proxy between)
+            answer = b""
+        assert answer == b""  # closed without an answer
 
 
 def test_a_host_port_nobody_listens_on_closes_the_containers_connection() -> None:
