@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from second_docker import BASE, EngineStartError, _alive, _run, _unmount_below
+from second_docker import BASE, EngineStartError, _alive, _run, remove_tree
 
 PREFIX = "dockyard-podman-"
 LOCK = Path("/run/lock/dockyard-podman.lock")
@@ -97,8 +97,7 @@ def sweep_leftovers() -> None:
         with contextlib.suppress(OSError, ValueError):
             os.kill(int((directory / "service.pid").read_text()), signal.SIGKILL)
         _remove_all(directory)
-        _unmount_below(directory)
-        shutil.rmtree(directory, ignore_errors=True)
+        remove_tree(directory)
 
 
 @dataclass
@@ -141,8 +140,7 @@ class PodmanService:
                 except subprocess.TimeoutExpired:
                     self.process.kill()
                     self.process.wait(timeout=10)
-            _unmount_below(self.directory)
-            shutil.rmtree(self.directory, ignore_errors=True)
+            remove_tree(self.directory)
         finally:
             self.lock.close()
 

@@ -97,6 +97,17 @@ def _unmount_below(root: Path) -> None:
         _run("umount", "-l", point, check=False)
 
 
+def remove_tree(directory: Path) -> None:
+    """Unmount what is mounted below ``directory`` and remove it; a mount that a stopping
+    engine (or a last podman command) makes late is caught by the retries."""
+    for _ in range(5):
+        _unmount_below(directory)
+        shutil.rmtree(directory, ignore_errors=True)
+        if not directory.exists():
+            return
+        time.sleep(0.5)
+
+
 def sweep_leftovers() -> None:
     """Remove what second engines of dead processes left: bridge, rule, directory."""
     rules = _run("iptables", "-S", "FORWARD", check=False).stdout.splitlines()
@@ -118,8 +129,7 @@ def sweep_leftovers() -> None:
             pid_file = directory / "dockerd.pid"
             with contextlib.suppress(OSError, ValueError):
                 os.kill(int(pid_file.read_text()), signal.SIGKILL)
-            _unmount_below(directory)
-            shutil.rmtree(directory, ignore_errors=True)
+            remove_tree(directory)
 
 
 @dataclass
@@ -185,8 +195,7 @@ class SecondDocker:
         if self._rule:
             _run("iptables", "-D", *self._rule, check=False)
         _run("ip", "link", "del", self.bridge, check=False)
-        _unmount_below(self.directory)
-        shutil.rmtree(self.directory, ignore_errors=True)
+        remove_tree(self.directory)
 
 
 def start_second_docker() -> SecondDocker:
