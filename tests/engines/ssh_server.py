@@ -9,6 +9,8 @@ unknown host keys).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from second_docker import BASE, EngineStartError, _run, free_port
+from second_docker import BASE, EngineStartError, _alive, _run, free_port
 
 PREFIX = "dockyard-sshd-"
 START_TIMEOUT = 30.0
@@ -51,11 +53,23 @@ class SshServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def sweep_leftovers() -> None:
+    """Stop the sshd and remove the directory of runs whose process is gone."""
+    for directory in BASE.glob(f"{PREFIX}*"):
+        owner = directory.name[len(PREFIX) :].split("-")[0]
+        if not owner.isdigit() or _alive(int(owner)):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int((directory / "sshd.pid").read_text()), signal.SIGTERM)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def start_ssh_server() -> SshServer:
     sshd = shutil.which("sshd") or "/usr/sbin/sshd"
     if not Path(sshd).exists():
         raise EngineStartError("sshd is missing: run tools/bootstrap/engines.sh")
-    directory = Path(tempfile.mkdtemp(prefix=PREFIX, dir=BASE))
+    sweep_leftovers()
+    directory = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=BASE))
     directory.chmod(0o700)
     _run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(directory / "host_key"))
     _run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(directory / "client_key"))
