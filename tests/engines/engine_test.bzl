@@ -8,6 +8,7 @@ _RUNNER = [
     "podman_service.py",
     "ssh_server.py",
     "certs.py",
+    "machine_lock.py",
     "transfer.py",
 ]
 

@@ -7,14 +7,12 @@ CONTAINERS_CONF sets ``default_ulimits = []`` (setting rlimits is not permitted 
 every start fails without it), the cgroupfs manager and a file events log (no systemd).
 
 Podman's default network (``podman``, bridge ``podman0``, 10.88.0.0/16) is one per
-machine whatever the configuration directory, so runs on one machine take turns (a lock
-file) instead of fighting over it.
+machine whatever the configuration directory: runs take turns (machine_lock.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import signal
@@ -23,13 +21,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from second_docker import BASE, EngineStartError, _alive, _run, remove_tree
 
 PREFIX = "dockyard-podman-"
-LOCK = Path("/run/lock/dockyard-podman.lock")
-LOCK_TIMEOUT = 600.0
 START_TIMEOUT = 60.0
 
 CONTAINERS_CONF = """\
@@ -73,21 +68,6 @@ def _remove_all(directory: Path) -> None:
     subprocess.run([*podman, "network", "prune", "-f"], env=env, capture_output=True, check=False)
 
 
-def _take_lock() -> IO[str]:
-    LOCK.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(LOCK, "a+", encoding="ascii")  # noqa: SIM115 (held until stop())
-    deadline = time.monotonic() + LOCK_TIMEOUT
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return handle
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                handle.close()
-                raise EngineStartError(f"another Podman test run holds {LOCK}") from None
-            time.sleep(1.0)
-
-
 def sweep_leftovers() -> None:
     """Remove what Podman services of dead processes left (with the lock held)."""
     for directory in BASE.glob(f"{PREFIX}*"):
@@ -104,7 +84,6 @@ def sweep_leftovers() -> None:
 class PodmanService:
     directory: Path
     process: subprocess.Popen[bytes]
-    lock: IO[str]
 
     @property
     def socket_path(self) -> Path:
@@ -131,56 +110,46 @@ class PodmanService:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        try:
-            _remove_all(self.directory)
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(timeout=10)
-            remove_tree(self.directory)
-        finally:
-            self.lock.close()
+        _remove_all(self.directory)
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        remove_tree(self.directory)
 
 
 def start_podman() -> PodmanService:
     if shutil.which("podman") is None:
         raise EngineStartError("podman is missing: run tools/bootstrap/engines.sh")
-    lock = _take_lock()
-    try:
-        sweep_leftovers()
-        directory = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=BASE))
-        directory.chmod(0o700)
-        (directory / "networks").mkdir()
-        (directory / "tmp").mkdir()
-        (directory / "containers.conf").write_text(
-            CONTAINERS_CONF.format(
-                networks=directory / "networks", events=directory / "events.log"
-            ),
-            encoding="utf-8",
+    sweep_leftovers()
+    directory = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=BASE))
+    directory.chmod(0o700)
+    (directory / "networks").mkdir()
+    (directory / "tmp").mkdir()
+    (directory / "containers.conf").write_text(
+        CONTAINERS_CONF.format(networks=directory / "networks", events=directory / "events.log"),
+        encoding="utf-8",
+    )
+    socket_path = directory / "podman.sock"
+    with open(directory / "service.log", "wb") as log_file:
+        process = subprocess.Popen(
+            [
+                *_podman_argv(directory),
+                "system",
+                "service",
+                "--time=0",
+                f"unix://{socket_path}",
+            ],
+            env=_environment(directory),
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
-        socket_path = directory / "podman.sock"
-        with open(directory / "service.log", "wb") as log_file:
-            process = subprocess.Popen(
-                [
-                    *_podman_argv(directory),
-                    "system",
-                    "service",
-                    "--time=0",
-                    f"unix://{socket_path}",
-                ],
-                env=_environment(directory),
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        (directory / "service.pid").write_text(str(process.pid), encoding="ascii")
-    except BaseException:
-        lock.close()
-        raise
-    service = PodmanService(directory, process, lock)
+    (directory / "service.pid").write_text(str(process.pid), encoding="ascii")
+    service = PodmanService(directory, process)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:

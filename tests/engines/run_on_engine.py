@@ -4,8 +4,8 @@
 second_docker.py), ``podman`` (podman system service, podman_service.py) or ``ssh`` (the
 main engine through sshd on loopback, ssh_server.py). The runner starts it, copies the
 images the target lists into it, points DOCKER_HOST (and the TLS variables) at it, runs the
-given test files with pytest_main.py (a process per directory), and removes the engine
-afterwards, also when Bazel stops the test with SIGTERM.
+given test files with pytest_main.py (a process per file, three at a time), and removes
+the engine afterwards, also when Bazel stops the test with SIGTERM.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from machine_lock import take_machine_lock  # noqa: E402
 from podman_service import PodmanService, start_podman  # noqa: E402
 from second_docker import SecondDocker, start_second_docker  # noqa: E402
 from ssh_server import SshServer, start_ssh_server  # noqa: E402
@@ -38,32 +40,52 @@ def _bazel_tools() -> Path:
 
 
 def groups(test_files: list[str]) -> list[list[str]]:
-    """Test files by directory, in the order given: each directory's conftest.py is a
-    module named ``conftest`` and basenames repeat across directories (test_network.py),
-    so every directory gets a pytest process of its own."""
-    by_directory: dict[str, list[str]] = {}
-    for path in test_files:
-        by_directory.setdefault(os.path.dirname(path), []).append(path)
-    return list(by_directory.values())
+    """One pytest process per test file: each directory's conftest.py is a module named
+    ``conftest``, basenames repeat across directories (test_network.py), and files can run
+    side by side against the one engine (DOCKYARD_ENGINE_JOBS at a time, 3 by default)."""
+    return [[path] for path in test_files]
 
 
-def run_group(files: list[str], index: int) -> int:
-    env = dict(os.environ)
-    env.setdefault("PYTEST_ADDOPTS", "--durations=8")
+Result = tuple[list[str], int, float, str]
+
+
+def run_groups(file_groups: list[list[str]], jobs: int) -> list[Result]:
+    """Run the groups ``jobs`` at a time: (files, exit code, seconds, output), in order."""
     outputs = os.environ.get("TEST_UNDECLARED_OUTPUTS_DIR")
-    if outputs:
-        env["XML_OUTPUT_FILE"] = os.path.join(outputs, f"group-{index}.xml")
-    else:
-        env.pop("XML_OUTPUT_FILE", None)
-    child = subprocess.Popen(
-        [sys.executable, str(_bazel_tools() / "pytest_main.py"), *files], env=env
-    )
+    pending = list(enumerate(file_groups))
+    running: list[tuple[int, list[str], subprocess.Popen[bytes], float, Any]] = []
+    done: dict[int, Result] = {}
     try:
-        return child.wait()
+        while pending or running:
+            while pending and len(running) < jobs:
+                index, files = pending.pop(0)
+                env = dict(os.environ)
+                env.setdefault("PYTEST_ADDOPTS", "--durations=5")
+                if outputs:
+                    env["XML_OUTPUT_FILE"] = os.path.join(outputs, f"group-{index}.xml")
+                else:
+                    env.pop("XML_OUTPUT_FILE", None)
+                log = tempfile.TemporaryFile()  # noqa: SIM115 (closed once the child ends)
+                argv = [sys.executable, str(_bazel_tools() / "pytest_main.py"), *files]
+                child = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
+                running.append((index, files, child, time.monotonic(), log))
+            time.sleep(0.2)
+            for entry in list(running):
+                index, files, child, began, log = entry
+                if child.poll() is None:
+                    continue
+                running.remove(entry)
+                log.seek(0)
+                text = log.read().decode(errors="replace")
+                log.close()
+                done[index] = (files, child.returncode, time.monotonic() - began, text)
     except BaseException:
-        child.terminate()
-        child.wait(timeout=30)
+        for _, _, child, _, _ in running:
+            child.terminate()
+        for _, _, child, _, _ in running:
+            child.wait(timeout=30)
         raise
+    return [done[i] for i in sorted(done)]
 
 
 def _stop_on_sigterm(signum: int, frame: Any) -> None:
@@ -99,6 +121,18 @@ def main(test_files: list[str]) -> int:
 
     tags = [record["tag"] for record in read_records(os.environ)]
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    waited = time.monotonic()
+    lock = take_machine_lock() if kind != "ssh" else None
+    if time.monotonic() - waited > 1:
+        print(f"engine {kind}: waited {time.monotonic() - waited:.1f}s for another engine run")
+    try:
+        return _run_on(kind, tags, test_files)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _run_on(kind: str, tags: list[str], test_files: list[str]) -> int:
     started = time.monotonic()
     engine = start(kind)
     failed: list[str] = []
@@ -106,22 +140,20 @@ def main(test_files: list[str]) -> int:
         up = time.monotonic() - started
         loaded = load_images(engine, tags)
         print(
-            f"engine {kind} at {engine.url}: up in {up:.1f}s, "
-            f"{len(tags)} images loaded in {loaded:.1f}s",
+            f"engine {kind} at {engine.url}: up in {up:.1f}s, {len(tags)} images loaded in "
+            f"{loaded:.1f}s",
             flush=True,
         )
         os.environ.update(engine.environment())
         os.environ["DOCKYARD_ENGINE_UNDER_TEST"] = kind
-        for index, files in enumerate(groups(test_files)):
-            begun = time.monotonic()
-            code = run_group(files, index)
-            print(
-                f"engine {kind}: {os.path.dirname(files[0])}: exit {code} in "
-                f"{time.monotonic() - begun:.1f}s",
-                flush=True,
-            )
+        began = time.monotonic()
+        jobs = int(os.environ.get("DOCKYARD_ENGINE_JOBS", "3"))
+        for files, code, seconds, text in run_groups(groups(test_files), jobs):
+            print(text, flush=True)
+            print(f"engine {kind}: {' '.join(files)}: exit {code} in {seconds:.1f}s", flush=True)
             if code != 0:
-                failed.append(os.path.dirname(files[0]))
+                failed.extend(files)
+        print(f"engine {kind}: tests took {time.monotonic() - began:.1f}s", flush=True)
     finally:
         stopping = time.monotonic()
         engine.stop()
@@ -135,6 +167,7 @@ def hold(kind: str, tags: list[str]) -> int:
     """Start the engine, load ``tags``, print its environment and keep it until SIGTERM or
     Ctrl-C: for running tests against it by hand (docs/engines.md)."""
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    lock = take_machine_lock() if kind != "ssh" else None
     engine = start(kind)
     try:
         load_images(engine, tags)
@@ -147,6 +180,8 @@ def hold(kind: str, tags: list[str]) -> int:
         return 0
     finally:
         engine.stop()
+        if lock is not None:
+            lock.close()
 
 
 if __name__ == "__main__":

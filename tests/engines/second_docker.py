@@ -258,6 +258,11 @@ def start_second_docker() -> SecondDocker:
         # subnet cannot reach (and no query leaves the machine).
         "--dns",
         str(gateway),
+        # ...and the containers' resolver gives up after a second, not ten.
+        "--dns-opt",
+        "timeout:1",
+        "--dns-opt",
+        "attempts:1",
     ]
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
