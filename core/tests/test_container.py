@@ -302,5 +302,8 @@ def test_mapped_port_of_a_container_that_died_is_an_error_not_a_stale_port() -> 
     with DockerContainer(REDIS).with_exposed_ports(6379).waiting_for(READY) as redis:
         assert redis.mapped_port(6379) > 0  # now cached
         redis.get_wrapped_container().kill()
+        # The exit reaches Dockyard as the end of the log stream (Podman ends it a moment
+        # after kill returns); mapped_port() itself asks the engine nothing.
+        assert wait_until(lambda: redis.running.exited, 10)
         with pytest.raises(ContainerNotRunningError, match=r"not running.*exit code"):
             redis.mapped_port(6379)

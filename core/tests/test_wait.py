@@ -138,7 +138,8 @@ def test_http_body_mismatch_fails() -> None:
         .with_exposed_ports(8000)
         .with_command(http_server(8000))
         .waiting_for(HttpWaitStrategy(8000, "/", body="not-in-the-listing"))
-        .with_startup_timeout(2)
+        # Long enough for the server to answer once on a busy machine (the engine runs).
+        .with_startup_timeout(6)
     )
     with pytest.raises(StartupTimeoutError, match="does not match /not-in-the-listing/"):
         container.start()
@@ -150,7 +151,7 @@ def test_http_status_mismatch_fails() -> None:
         .with_exposed_ports(8000)
         .with_command(http_server(8000))
         .waiting_for(HttpWaitStrategy(8000, "/no-such-file", status=200))
-        .with_startup_timeout(2)
+        .with_startup_timeout(6)
     )
     with pytest.raises(StartupTimeoutError, match="HTTP 404"):
         container.start()
