@@ -25,9 +25,8 @@ for _path in (CORE_ROOT, CORE_ROOT.parent / "tools" / "images"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from image_manifest import local_image, substitutions  # noqa: E402
-
 import docker  # noqa: E402
+from image_manifest import local_image, substitutions  # noqa: E402
 
 from dockyard.core import LABEL_SESSION_ID, session_id  # noqa: E402
 

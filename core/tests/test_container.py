@@ -207,9 +207,9 @@ def test_bad_input_fails_fast_without_creating_anything(docker_client: Any, bad:
 
 def test_constructor_rejects_bad_docker_options() -> None:
     with pytest.raises(ConfigurationError, match=r"with_exposed_ports\(6379\)"):
-        DockerContainer(REDIS, ports=[6379])  # testcontainers-python's spelling
-    with pytest.raises(ConfigurationError, match="with_envs"):
-        DockerContainer(REDIS, env={"A": "1"})
+        DockerContainer(REDIS).with_kwargs(ports=[6379])  # not docker-py's ports mapping
+    with pytest.raises(ConfigurationError, match="host, container"):
+        DockerContainer(REDIS, volumes=["/tmp"])  # type: ignore[list-item]
     with pytest.raises(ConfigurationError, match="not_a_docker_option"):
         DockerContainer(REDIS, not_a_docker_option=True)
     with pytest.raises(ConfigurationError):

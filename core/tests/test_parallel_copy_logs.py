@@ -124,3 +124,42 @@ def test_follow_logs_feeds_callback_and_stops_with_container() -> None:
     assert wait_until(lambda: not follower.running, 5, 0.05)
     assert lines[:3] == [b"line-1", b"line-2", b"line-3"]
     time.sleep(0.1)
+
+
+def test_each_lifecycle_step_is_logged_at_info_with_its_duration(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="dockyard")
+    with DockerContainer(REDIS).waiting_for(READY):
+        pass
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("dockyard")]
+    assert any("creating a container" in line for line in lines)
+    assert any(" started " in line and " ms" in line for line in lines)
+    assert any(" ready in " in line and "log message" in line for line in lines)
+    assert any(" stopped in " in line for line in lines)
+    assert not any(
+        r.levelno >= logging.WARNING for r in caplog.records if r.name.startswith("dockyard")
+    )
+
+
+def test_a_log_consumer_gets_every_line_of_output(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    seen: list[str] = []
+    output = logging.getLogger("tests.container-output")
+    caplog.set_level(logging.INFO, logger="tests.container-output")
+    container = (
+        DockerContainer(REDIS)
+        .with_command(["sh", "-c", "echo first; echo second >&2; exec sleep 60"])
+        .with_log_consumer(seen.append)
+        .with_log_consumer(output, stderr=False)
+        .waiting_for(LogMessageWaitStrategy("second"))
+    )
+    with container:
+        assert wait_until(lambda: len(seen) >= 2, 5, 0.05)
+    assert seen[:2] == ["first", "second"]
+    assert [r.getMessage() for r in caplog.records if r.name == "tests.container-output"] == [
+        "first"
+    ]

@@ -37,7 +37,7 @@ def start_child(sid: str, **env: str) -> tuple[Any, dict[str, str]]:
     line = child.stdout.readline()
     if not line:
         child.kill()
-        raise AssertionError(f"child failed: {child.stderr.read()}")
+        raise AssertionError(f"child failed: {child.communicate()[1]}")
     return child, json.loads(line)
 
 

@@ -377,7 +377,8 @@ def test_a_process_oom_killed_inside_a_running_container_fails_at_once() -> None
         .with_command(sh("echo eating; head -c 400m /dev/zero | tail; exec sleep 60"))
         .waiting_for(LogMessageWaitStrategy("never printed"))
     )
-    with pytest.raises(ContainerStartupError, match="OOM-killed while it started"):
+    # The kernel picks the victim: mostly the hog (the container lives on), sometimes PID 1.
+    with pytest.raises(ContainerStartupError, match="OOM-killed while (it started|starting)"):
         container.start()
     assert time.monotonic() - started < 30
 

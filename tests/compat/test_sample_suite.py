@@ -1,7 +1,7 @@
 """A testcontainers-python 4.15 suite, migrated by the command, runs green on Dockyard.
 
-Expected to FAIL until the compatibility names of issue 15 land; the Bazel target is tagged
-`manual` until then. Run it with `bazel test //tests/compat:sample_suite_test`.
+With no other edit than the command's, and with warnings as errors (the exceptions of every
+test run here: tools/bazel/pytest_main.py).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from pytest_main import WARNING_FILTERS
 
 from dockyard.migrate import main
 
@@ -22,7 +24,17 @@ def test_migrated_sample_suite_passes(tmp_path: Path) -> None:
     shutil.copytree(HERE / "sample_suite", suite)
     assert main([str(suite), "--write"]) == 0
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-ra", "-q", str(suite)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-ra",
+            "-q",
+            *(arg for f in WARNING_FILTERS for arg in ("-W", f)),
+            str(suite),
+        ],
         cwd=suite,
         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)),
         capture_output=True,

@@ -8,6 +8,7 @@ the test log) and, under Bazel, appended to ``figures.jsonl`` in the undeclared 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -24,6 +25,7 @@ import docker
 LABEL_SESSION_ID = "org.testcontainers.sessionId"
 
 
+@functools.cache
 def engine() -> Any:
     """docker-py itself, to look at what the children left (never through Dockyard)."""
     return docker.from_env()

@@ -116,12 +116,13 @@ def missing_driver(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
 
 
 def wrong_password(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
-    class OtherPassword(PostgresContainer):
-        def _on_started(self, container: RunningContainer) -> None:
-            super()._on_started(container)
-            self.password = "not-the-servers"
+    # Redis: the bound is about failing fast, not about a server's own start-up time
+    # (PostgreSQL's initdb alone can take seconds on a loaded machine; its case is in
+    # modules/postgres/tests/test_failures.py).
+    from dockyard.redis import RedisPingWaitStrategy
 
-    start(OtherPassword())
+    server = RedisContainer(password="server-secret")
+    start(server.waiting_for(RedisPingWaitStrategy(password="not-the-servers")))
 
 
 def misspelt_hook(monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
@@ -250,10 +251,10 @@ CASES = [
         "lots",
     ),
     Case(
-        "testcontainers ports=",
-        builder(lambda: DockerContainer("redis:7", ports=[6379])),
+        "malformed volumes=",
+        builder(lambda: DockerContainer("redis:7", volumes=[("/tmp",)])),
         ConfigurationError,
-        "with_exposed_ports",
+        "host, container",
     ),
     Case(
         "image name with a space",
@@ -368,7 +369,10 @@ CASES = [
         r"dockyard-postgres\[psycopg2\]",
     ),
     Case(
-        "postgres wrong password", wrong_password, ReadinessAbort, "password authentication failed"
+        "redis wrong password",
+        wrong_password,
+        ReadinessAbort,
+        "WRONGPASS|invalid username-password",
     ),
     Case(
         "redis config file missing",

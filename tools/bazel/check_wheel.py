@@ -1,19 +1,23 @@
-"""Test run by dockyard_wheel: the wheel holds only its distribution's own `dockyard/<pkg>/` files.
+"""Test run by dockyard_wheel: the wheel and sdist hold their distribution's own files, no more.
 
 The packages are the ones its pyproject declares (`[tool.setuptools.packages.find] include`,
 e.g. `dockyard.core*`): one for a module, core's two (`dockyard.core`, `dockyard.migrate`).
 
-Arguments: the wheel's output directory and the distribution's pyproject.toml.
+Arguments: the distribution's output directory (one .whl, one .tar.gz) and its pyproject.toml.
 """
 
 from __future__ import annotations
 
 import sys
+import tarfile
 import tomllib
 import zipfile
 from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
+
+# What setuptools adds to an sdist besides the project's own files.
+_SDIST_EXTRAS = {"PKG-INFO", "setup.cfg"}
 
 
 def declared_packages(config: dict[str, Any]) -> set[str]:
@@ -22,14 +26,8 @@ def declared_packages(config: dict[str, Any]) -> set[str]:
     return {pattern.removeprefix("dockyard.").rstrip("*") for pattern in include}
 
 
-def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
-    config = tomllib.loads(pyproject.read_text())
-    project = config["project"]
-    declared = declared_packages(config)
-    wheels = sorted(wheel_dir.glob("*.whl"))
-    if len(wheels) != 1:
-        return [f"expected one wheel in {wheel_dir}, found {wheels}"]
-    names = zipfile.ZipFile(wheels[0]).namelist()
+def wheel_problems(wheel: Path, project: dict[str, object], declared: set[str]) -> list[str]:
+    names = zipfile.ZipFile(wheel).namelist()
     packages = {n.split("/")[1] for n in names if n.startswith("dockyard/") and n.count("/") >= 2}
     found: list[str] = []
     if packages != declared:
@@ -45,9 +43,11 @@ def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
     for package in sorted(declared):
         for required in (f"dockyard/{package}/__init__.py", f"dockyard/{package}/py.typed"):
             if required not in names:
-                found.append(f"missing {required}")
+                found.append(f"wheel misses {required}")
+    if not any(n.endswith(".dist-info/licenses/LICENSE") for n in names):
+        found.append("wheel misses the LICENSE under .dist-info/licenses/")
     meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
-    meta = HeaderParser().parsestr(zipfile.ZipFile(wheels[0]).read(meta_name).decode())
+    meta = HeaderParser().parsestr(zipfile.ZipFile(wheel).read(meta_name).decode())
     if (meta["Name"], meta["Version"]) != (project["name"], project["version"]):
         found.append(
             f"METADATA says {meta['Name']} {meta['Version']}, "
@@ -56,9 +56,44 @@ def problems(wheel_dir: Path, pyproject: Path) -> list[str]:
     return found
 
 
+def sdist_problems(sdist: Path, wheel: Path, project: dict[str, object]) -> list[str]:
+    with tarfile.open(sdist) as archive:
+        members = [m.name for m in archive.getmembers() if m.isfile()]
+    tops = {name.split("/", 1)[0] for name in members}
+    expected_top = sdist.name.removesuffix(".tar.gz")
+    if tops != {expected_top}:
+        return [f"sdist must unpack into {expected_top}/, holds {sorted(tops)}"]
+    inside = {name.split("/", 1)[1] for name in members}
+    found = []
+    wanted = {"pyproject.toml", "LICENSE", str(project.get("readme", "README.md"))}
+    wheel_code = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("dockyard/")}
+    missing = sorted((wanted | wheel_code) - inside)
+    if missing:
+        found.append(f"sdist misses {missing}")
+    strays = sorted(
+        n
+        for n in inside - wanted - wheel_code - _SDIST_EXTRAS
+        if not n.split("/", 1)[0].endswith(".egg-info")
+    )
+    if strays:
+        found.append(f"sdist holds files that are not the distribution's: {strays}")
+    return found
+
+
+def problems(dist_dir: Path, pyproject: Path) -> list[str]:
+    config = tomllib.loads(pyproject.read_text())
+    project = config["project"]
+    wheels, sdists = sorted(dist_dir.glob("*.whl")), sorted(dist_dir.glob("*.tar.gz"))
+    if len(wheels) != 1 or len(sdists) != 1:
+        return [f"expected one wheel and one sdist in {dist_dir}, found {wheels + sdists}"]
+    return wheel_problems(wheels[0], project, declared_packages(config)) + sdist_problems(
+        sdists[0], wheels[0], project
+    )
+
+
 if __name__ == "__main__":
     found = problems(Path(sys.argv[1]), Path(sys.argv[2]))
     for problem in found:
         print(problem, file=sys.stderr)
-    print("wheel contents: " + ("FAILED" if found else "ok"))
+    print("distribution contents: " + ("FAILED" if found else "ok"))
     sys.exit(1 if found else 0)

@@ -8,7 +8,7 @@ without a workspace-wide flag.
 """
 
 load("@dockyard_config//:config.bzl", "DOCKYARD_CONFIG")
-load("//tools/bazel:wheel.bzl", "python_wheel")
+load("//tools/bazel:wheel.bzl", "python_distribution")
 load("//tools/images:images.bzl", "IMAGES")
 
 _DOCKER_TAGS = ["requires-docker", "requires-network"]
@@ -44,8 +44,11 @@ def _with_images(images, docker, data, env):
     if labels:
         env["DOCKYARD_IMAGE_RECORDS"] = " ".join(["$(rootpath %s)" % label for label in labels])
     if docker and DOCKYARD_CONFIG["shared_services"] and "DOCKYARD_SHARING" not in env:
-        # Module services shared across targets; a fixed value, so cache keys stay.
+        # Module services shared across targets; fixed values, so cache keys stay. The grace
+        # outlasts the gap between two targets that Bazel's scheduling (and sandbox set-up
+        # on a loaded machine) leaves, so one server serves the whole invocation.
         env["DOCKYARD_SHARING"] = "services"
+        env.setdefault("DOCKYARD_SHARING_GRACE", "60")
     return data + labels, env
 
 def image_data_and_env(images, docker, data, env):
@@ -121,23 +124,64 @@ def dockyard_script_test(name, script, srcs = [], deps = [], data = [], images =
     )
 
 def dockyard_wheel(name, library, pyproject, **kwargs):
-    """A distribution's wheel and its release gates.
+    """A distribution's sdist and wheel, and their release gates.
 
-    `name` is a wheel of `library`'s own `dockyard/…` files; `<name>_contents_test` checks
-    what the wheel holds, `<name>_static_test` runs ruff and mypy --strict over the code.
+    `name` is the directory holding the sdist and the wheel of `library`'s own `dockyard/…`
+    files, built by setuptools from `pyproject.toml` (see wheel.bzl). The gates:
+    `<name>_contents_test` (what the files hold), `<name>_metadata_test` (twine check and
+    complete metadata), `<name>_reproducible_test` (a second build, `<name>_perturbed`, gives the same bytes),
+    `<name>_static_test` (ruff and mypy --strict over the code). `<name>_examples` is the
+    package's `examples/`, which the install test runs against the installed wheels.
     """
-    python_wheel(
+    readme = native.glob(["README.md"])
+    python_distribution(
         name = name,
         library = library,
         pyproject = pyproject,
+        srcs = readme,
         **kwargs
     )
+    python_distribution(
+        name = name + "_perturbed",
+        library = library,
+        pyproject = pyproject,
+        srcs = readme,
+        perturb = True,
+        visibility = ["//visibility:private"],
+        **kwargs
+    )
+    native.filegroup(
+        name = name + "_examples",
+        srcs = native.glob(["examples/**"]),
+    )
+    dist = "$(rootpath :%s)" % name
     native.py_test(
         name = name + "_contents_test",
         srcs = [Label("//tools/bazel:check_wheel.py")],
         main = Label("//tools/bazel:check_wheel.py"),
-        args = ["$(rootpath :%s)" % name, "$(rootpath %s)" % pyproject],
+        args = [dist, "$(rootpath %s)" % pyproject],
         data = [":" + name, pyproject],
+        python_version = "PY3",
+        srcs_version = "PY3",
+        size = "small",
+    )
+    native.py_test(
+        name = name + "_metadata_test",
+        srcs = [Label("//tools/bazel:check_metadata.py")],
+        main = Label("//tools/bazel:check_metadata.py"),
+        args = [dist, "$(rootpath %s)" % pyproject],
+        data = [":" + name, pyproject] + readme,
+        deps = ["@pip_packaging//twine", "@pip_packaging//packaging"],
+        python_version = "PY3",
+        srcs_version = "PY3",
+        size = "small",
+    )
+    native.py_test(
+        name = name + "_reproducible_test",
+        srcs = [Label("//tools/bazel:check_reproducible.py")],
+        main = Label("//tools/bazel:check_reproducible.py"),
+        args = [dist, "$(rootpath :%s_perturbed)" % name],
+        data = [":" + name, ":%s_perturbed" % name],
         python_version = "PY3",
         srcs_version = "PY3",
         size = "small",

@@ -4,7 +4,7 @@ Run by the pip_lock repository rule: `python3 pip_generate_build.py SITE REPO_NA
 Each distribution's files (from its RECORD) move to `<dist>/site/`, and `<dist>/BUILD.bazel`
 gets a py_library whose deps are the distribution's requirements that apply on this
 interpreter (markers evaluated, extras ignored), so importing a library pulls in exactly
-what it needs.
+what it needs. The root package's `:wheelhouse` holds the wheels pip installed from.
 """
 
 from __future__ import annotations
@@ -78,7 +78,15 @@ py_library(
 """
         )
     (root / "BUILD.bazel").write_text(
-        "# Generated: one package per distribution of " + repo_name + "'s lock file.\n"
+        f"""# Generated: one package per distribution of {repo_name}'s lock file.
+package(default_visibility = ["//visibility:public"])
+
+# The lock's wheels, for `pip install --no-index --find-links` (the install test).
+filegroup(
+    name = "wheelhouse",
+    srcs = glob(["wheelhouse/*.whl"]),
+)
+"""
     )
     (root / "WORKSPACE").write_text(f'workspace(name = "{repo_name}")\n')
     leftovers = [p for p in site.rglob("*") if p.is_file()]

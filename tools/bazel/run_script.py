@@ -11,7 +11,7 @@ import runpy
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from image_env import ImageRecordError, apply_to_process  # noqa: E402
+from image_env import ImageRecordError, apply_to_process
 
 
 def main(argv: list[str]) -> int:

@@ -1,42 +1,67 @@
-"""python_wheel: a pure-Python wheel of one library's own `dockyard/…` files.
+"""python_distribution: one distribution's sdist and wheel, built by its own PEP 517 backend.
 
-Native Bazel 4.2.3 has no wheel rule and rules_python cannot be downloaded, so the wheel is
-written by wheel_builder.py from the library's files and the distribution's pyproject.toml
-(name, version, dependencies are read from there, never repeated in BUILD files).
+Native Bazel 4.2.3 has no wheel rule and rules_python cannot be downloaded. The action runs
+tools/bazel/build_dist.py (pypa/build with setuptools from tools/python/packaging.lock, no
+network, no isolation downloads) on a copy of the distribution: its pyproject.toml, the files
+it names (readme), the repository's LICENSE and the library's own `dockyard/…` files. Name,
+version, dependencies and all other metadata come from pyproject.toml alone.
+
+The output is the directory `<name>/` holding `<dist>-<version>.tar.gz` and
+`<dist>-<version>-py3-none-any.whl`. With `perturb = True` the same build runs under other
+conditions (see build_dist.py), for the reproducibility test to compare.
+
+The backend reaches the action as plain inputs on PYTHONPATH, never as runfiles: setuptools
+ships files whose names hold spaces, which Bazel 4's runfiles trees cannot represent.
 """
 
-def _python_wheel_impl(ctx):
+def _import_roots(files):
+    # pip_lock installs each distribution under <repository>/<dist>/site/.
+    roots = {}
+    for f in files:
+        if "/site/" in f.path:
+            roots[f.path[:f.path.index("/site/") + len("/site")]] = True
+    return sorted(roots.keys())
+
+def _python_distribution_impl(ctx):
     package = ctx.label.package
     prefix = (package + "/dockyard/") if package else "dockyard/"
     info = ctx.attr.library[DefaultInfo]
     files = depset(transitive = [info.files, info.default_runfiles.files]).to_list()
-    own = [f for f in files if f.short_path.startswith(prefix)]
+    own = [f for f in files if f.short_path.startswith(prefix) and "__pycache__" not in f.short_path]
     if not own:
         fail("%s holds no file under %s" % (ctx.attr.library.label, prefix))
+    sources = [ctx.file.pyproject] + ctx.files.srcs + [ctx.file.license] + own
+    tools = depset(transitive = [t[DefaultInfo].default_runfiles.files for t in ctx.attr._backend]).to_list()
+
     out = ctx.actions.declare_directory(ctx.label.name)
     args = ctx.actions.args()
-    args.add("--pyproject", ctx.file.pyproject)
-    args.add("--strip", (package + "/") if package else "")
+    args.add(ctx.file._builder)
     args.add("--out", out.path)
-    args.add_all([f for f in own], map_each = _path_and_short_path)
+    args.add("--project-dir", package)
+    if ctx.attr.perturb:
+        args.add("--perturb")
+    args.add_all(sources)
     ctx.actions.run(
-        executable = "/usr/bin/python3",
-        arguments = [ctx.file._builder.path, args],
-        inputs = own + [ctx.file.pyproject, ctx.file._builder],
+        executable = ctx.attr.python,
+        arguments = [args],
+        inputs = sources + tools + [ctx.file._builder],
         outputs = [out],
-        mnemonic = "PythonWheel",
-        progress_message = "Building wheel of %s" % ctx.attr.library.label,
+        env = {"PYTHONPATH": ":".join(_import_roots(tools))},
+        mnemonic = "PythonDistribution",
+        progress_message = "Building sdist and wheel of %s%s" % (package, " (perturbed)" if ctx.attr.perturb else ""),
     )
     return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
-def _path_and_short_path(f):
-    return "%s=%s" % (f.path, f.short_path)
-
-python_wheel = rule(
-    implementation = _python_wheel_impl,
+python_distribution = rule(
+    implementation = _python_distribution_impl,
     attrs = {
-        "library": attr.label(mandatory = True),
+        "library": attr.label(mandatory = True, doc = "the py_library whose own dockyard/… files ship"),
         "pyproject": attr.label(mandatory = True, allow_single_file = ["pyproject.toml"]),
-        "_builder": attr.label(default = Label("//tools/bazel:wheel_builder.py"), allow_single_file = True),
+        "srcs": attr.label_list(allow_files = True, doc = "other files pyproject.toml names, e.g. its readme"),
+        "license": attr.label(allow_single_file = True, default = Label("//:LICENSE")),
+        "perturb": attr.bool(default = False, doc = "build under other conditions (reproducibility test)"),
+        "python": attr.string(default = "/usr/bin/python3"),
+        "_builder": attr.label(default = Label("//tools/bazel:build_dist.py"), allow_single_file = True),
+        "_backend": attr.label_list(default = ["@pip_packaging//build", "@pip_packaging//setuptools"]),
     },
 )

@@ -4,4 +4,5 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-apt_ensure bazel-bootstrap bazel-skylib bazel-platforms bazel-rules-java python3 python3-pip
+# python3-venv: the install test (tests/install) makes a fresh virtual environment.
+apt_ensure bazel-bootstrap bazel-skylib bazel-platforms bazel-rules-java python3 python3-pip python3-venv

@@ -195,12 +195,12 @@ def test_the_listings_gain_one_entry_each(root: Path) -> None:
     new_module.generate("nats", "nats:2.10", 4222, title="NATS", root=root)
     readme = (root / "README.md").read_text().splitlines()
     row = readme.index(next(line for line in readme if line.startswith("| `dockyard-nats`")))
-    assert readme[row - 1].startswith("| `dockyard-kafka`")  # the end of the module table
+    assert readme[row - 1].startswith("| `dockyard-compose`")  # the end of the module table
     assert "`NATSContainer`" in readme[row]
     index = (root / "docs/README.md").read_text()
     assert "- [NATS](modules/nats.md) (`dockyard-nats`)" in index
     assert (
-        index.index("modules/kafka.md")
+        index.index("modules/compose.md")
         < index.index("modules/nats.md")
         < index.index("## Build and infrastructure")
     )

@@ -32,6 +32,9 @@ class SharingMode(StrEnum):
 
 
 DEFAULT_SHARING_GRACE = 10.0
+# testcontainers-python's defaults: 120 tries, one second apart.
+TC_MAX_TRIES = 120
+TC_SLEEP_TIME = 1.0
 
 
 class PullPolicy(StrEnum):
@@ -61,6 +64,26 @@ def parse_properties(text: str) -> dict[str, str]:
             continue
         result[line[:sep].strip()] = line[sep + 1 :].strip()
     return result
+
+
+# Settings made in code (testcontainers-python's ``testcontainers_config`` attributes): they
+# win over the environment and the file, for the whole process.
+_overrides_lock = threading.Lock()
+_overrides: dict[str, str] = {}
+
+
+def set_override(prop: str, value: str | None) -> None:
+    """Set (or, with None, drop) a setting made in code."""
+    with _overrides_lock:
+        if value is None:
+            _overrides.pop(prop, None)
+        else:
+            _overrides[prop] = value
+
+
+def override(prop: str) -> str | None:
+    with _overrides_lock:
+        return _overrides.get(prop)
 
 
 _cache_lock = threading.Lock()
@@ -135,7 +158,14 @@ class Config:
     values: dict[str, str]
 
     def get(self, prop: str, env: str | None = None) -> str | None:
-        """Look a setting up: the explicit env name, then TESTCONTAINERS_*, then the file."""
+        """Look a setting up: made in code, the explicit env name, TESTCONTAINERS_*, the file."""
+        made_in_code = override(prop)
+        if made_in_code is not None:
+            return made_in_code
+        return self.get_configured(prop, env)
+
+    def get_configured(self, prop: str, env: str | None = None) -> str | None:
+        """Like ``get``, ignoring settings made in code."""
         for name in (env, env_name_for(prop)):
             # Set but empty counts as unset (as the Docker CLI treats DOCKER_HOST=""), so
             # `--test_env=NAME` passthrough of an empty variable cannot hide the file's value.
@@ -157,7 +187,7 @@ class Config:
 
     @property
     def host_override(self) -> str | None:
-        return self.get("host.override") or None
+        return self.get("host.override") or os.environ.get("TC_HOST") or None
 
     @property
     def ryuk_disabled(self) -> bool:
@@ -169,11 +199,11 @@ class Config:
 
     @property
     def ryuk_image(self) -> str:
-        return self.get("ryuk.container.image") or DEFAULT_RYUK_IMAGE
+        return self.get("ryuk.container.image", "RYUK_CONTAINER_IMAGE") or DEFAULT_RYUK_IMAGE
 
     @property
     def ryuk_reconnection_timeout(self) -> str | None:
-        return self.get("ryuk.reconnection.timeout") or None
+        return self.get("ryuk.reconnection.timeout", "RYUK_RECONNECTION_TIMEOUT") or None
 
     @property
     def ryuk_connection_timeout(self) -> str | None:
@@ -224,9 +254,32 @@ class Config:
     @property
     def startup_timeout(self) -> float:
         value = self.get("dockyard.startup.timeout", "DOCKYARD_STARTUP_TIMEOUT")
-        if value is None:
+        if value is not None:
+            return positive_seconds("DOCKYARD_STARTUP_TIMEOUT", value)
+        # testcontainers-python's timeout (max_tries x sleep_time), when one was given.
+        tries, sleep = (
+            self.get("tc.max.tries", "TC_MAX_TRIES"),
+            self.get("tc.pooling.interval", "TC_POOLING_INTERVAL"),
+        )
+        if tries is None and sleep is None:
             return DEFAULT_STARTUP_TIMEOUT
-        return positive_seconds("DOCKYARD_STARTUP_TIMEOUT", value)
+        return positive_seconds(
+            "TC_MAX_TRIES x TC_POOLING_INTERVAL",
+            float(tries or TC_MAX_TRIES) * float(sleep or TC_SLEEP_TIME),
+        )
+
+    @property
+    def connection_mode(self) -> str | None:
+        """testcontainers-python's connection mode: docker_host, gateway_ip or bridge_ip."""
+        value = self.get("connection.mode", "TESTCONTAINERS_CONNECTION_MODE")
+        if value is None:
+            return None
+        if value not in ("docker_host", "gateway_ip", "bridge_ip"):
+            raise ConfigurationError(
+                f"TESTCONTAINERS_CONNECTION_MODE={value!r} is not one of docker_host, "
+                "gateway_ip, bridge_ip."
+            )
+        return value
 
 
 def load_config() -> Config:

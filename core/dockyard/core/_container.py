@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
+from ._compat_client import DockerClient
+from ._compat_container import TestcontainersMethods
 from ._config import Config, SharingMode, positive_seconds
-from ._engine import validate_create_options
+from ._engine import make_client, validate_create_options
 from ._errors import ConfigurationError, ContainerNotStartedError
 from ._exec import ExecConfig, ExecResult
 from ._hooks import check_hooks
@@ -25,17 +27,19 @@ from ._logs import LogCallback, LogFollower
 from ._ports import Port, PortLike
 from ._running import RunningContainer
 from ._session import current_session
-from ._spec import ContainerSpec, NetworkRef
+from ._spec import ContainerSpec, NetworkRef, TransferSpec
 from ._startup import Mode, Startup
 from ._wait import WaitStrategy
 
 log = logging.getLogger("dockyard.core.container")
 
 
-class DockerContainer(Lifecycle):
+class DockerContainer(TestcontainersMethods, Lifecycle):
     """A throwaway container: configure with ``with_*``, then ``start()`` or ``with``.
 
-    Extra keyword arguments go to docker-py's ``containers.create`` unchanged.
+    The constructor takes testcontainers-python's arguments; extra keyword arguments go to
+    docker-py's ``containers.create`` unchanged. ``docker_client`` is a docker-py client to
+    use instead of the environment's.
     """
 
     #: Shared without asking when DOCKYARD_SHARING=services (module containers are).
@@ -45,9 +49,27 @@ class DockerContainer(Lifecycle):
         super().__init_subclass__(**kwargs)
         check_hooks(cls)
 
-    def __init__(self, image: str, *, docker_client: Any = None, **docker_run_kwargs: Any) -> None:
+    def __init__(
+        self,
+        image: str,
+        docker_client_kw: dict[str, Any] | None = None,
+        command: str | Sequence[str] | None = None,
+        env: dict[str, str] | None = None,
+        name: str | None = None,
+        ports: Sequence[PortLike] | None = None,
+        volumes: Sequence[tuple[str, str] | tuple[str, str, str]] | None = None,
+        network: NetworkRef | None = None,
+        network_aliases: Sequence[str] | None = None,
+        _wait_strategy: WaitStrategy | None = None,
+        transferables: Sequence[TransferSpec] | None = None,
+        *,
+        docker_client: Any = None,
+        **docker_run_kwargs: Any,
+    ) -> None:
         validate_create_options(docker_run_kwargs)
         self._spec = ContainerSpec.of(image).with_options(**docker_run_kwargs)
+        if docker_client is None and docker_client_kw:
+            docker_client = make_client(**docker_client_kw)
         self._docker_client = docker_client
         self._wait: WaitStrategy | None = None
         self._startup_timeout: float | None = None
@@ -57,7 +79,54 @@ class DockerContainer(Lifecycle):
         self._running: RunningContainer | None = None
         self._reused = False
         self._followers: list[LogFollower] = []
+        self._log_consumers: list[tuple[LogCallback, bool, bool]] = []
         self._lock = threading.RLock()
+        self._apply_testcontainers_arguments(
+            command,
+            env,
+            name,
+            ports,
+            volumes,
+            network,
+            network_aliases,
+            _wait_strategy,
+            transferables,
+        )
+
+    def _apply_testcontainers_arguments(
+        self,
+        command: str | Sequence[str] | None,
+        env: dict[str, str] | None,
+        name: str | None,
+        ports: Sequence[PortLike] | None,
+        volumes: Sequence[tuple[str, str] | tuple[str, str, str]] | None,
+        network: NetworkRef | None,
+        network_aliases: Sequence[str] | None,
+        wait_strategy: WaitStrategy | None,
+        transferables: Sequence[TransferSpec] | None,
+    ) -> None:
+        if command is not None:
+            self.with_command(command)
+        for key, value in (env or {}).items():
+            self.with_env(key, value)
+        if name is not None:
+            self.with_name(name)
+        self.with_exposed_ports(*(ports or ()))
+        for volume in volumes or ():
+            if not isinstance(volume, tuple | list) or len(volume) not in (2, 3):
+                raise ConfigurationError(
+                    f"volumes=[...] takes (host, container) or (host, container, mode) tuples, "
+                    f"got {volume!r}."
+                )
+            self.with_volume_mapping(*volume)
+        if network is not None:
+            self.with_network(network)
+        if network_aliases:
+            self.with_network_aliases(*network_aliases)
+        if wait_strategy is not None:
+            self.waiting_for(wait_strategy)
+        for transfer in transferables or ():
+            self.with_copy_to_container(*transfer)
 
     # ------------------------------------------------------------------ the spec
     @property
@@ -80,7 +149,22 @@ class DockerContainer(Lifecycle):
     def with_exposed_ports(self, *ports: PortLike) -> Self:
         return self._set(self._spec.with_exposed_ports(*ports))
 
-    def with_bind_ports(self, container_port: PortLike, host_port: int | None = None) -> Self:
+    def with_bind_ports(self, container_port: PortLike, host_port: int | str | None = None) -> Self:
+        """Publish ``container_port`` on ``host_port``: an int, a numeric string (with an
+        optional ``/protocol``, as testcontainers-python takes it), or None/"" for a random one."""
+        if isinstance(host_port, str):
+            number, _, protocol = host_port.strip().partition("/")
+            if protocol and "/" not in str(container_port):
+                container_port = f"{container_port}/{protocol}"
+            elif protocol and not str(container_port).endswith("/" + protocol):
+                raise ConfigurationError(
+                    f"with_bind_ports({container_port!r}, {host_port!r}): the protocols differ."
+                )
+            if number and not number.isdigit():
+                raise ConfigurationError(
+                    f"Host port {host_port!r} is not a port number; use e.g. 8080 or '8080'."
+                )
+            host_port = int(number) if number else None
         return self._set(self._spec.with_bind_ports(container_port, host_port))
 
     def with_env(self, key: str, value: str | int | float | bool) -> Self:
@@ -139,6 +223,36 @@ class DockerContainer(Lifecycle):
     def networks(self) -> list[str]:
         """Names of the networks this container joins, in the order they were added."""
         return self._spec.network_names
+
+    def with_log_consumer(
+        self,
+        consumer: Callable[[str], object] | logging.Logger,
+        *,
+        stdout: bool = True,
+        stderr: bool = True,
+        level: int = logging.INFO,
+    ) -> Self:
+        """Forward the container's output, line by line from its first, to ``consumer``: a
+        function of the line (text), or a ``logging.Logger`` (at ``level``)."""
+        if isinstance(consumer, logging.Logger):
+            target = consumer
+
+            def forward(line: bytes) -> None:
+                target.log(level, "%s", line.decode(errors="replace"))
+
+        elif callable(consumer):
+            call = consumer
+
+            def forward(line: bytes) -> None:
+                call(line.decode(errors="replace"))
+
+        else:
+            raise ConfigurationError(
+                f"with_log_consumer() needs a function of one line or a logging.Logger, "
+                f"got {consumer!r}."
+            )
+        self._log_consumers.append((forward, stdout, stderr))
+        return self
 
     def waiting_for(self, strategy: WaitStrategy) -> Self:
         if not isinstance(strategy, WaitStrategy):
@@ -277,10 +391,14 @@ class DockerContainer(Lifecycle):
 
     def _started(self, running: RunningContainer) -> None:
         self._running = running  # the hooks and the readiness check use the front's methods
+        for forward, stdout, stderr in self._log_consumers:
+            self._followers.append(running.follow(forward, stdout=stdout, stderr=stderr))
         self._on_started(running)
 
-    def stop(self) -> None:
-        """Remove the container and its anonymous volumes; a reused one keeps running."""
+    def stop(self, force: bool = True, delete_volume: bool = True) -> None:
+        """Remove the container and (unless ``delete_volume=False``) its anonymous volumes;
+        without ``force`` it is stopped first, gracefully. A reused or shared one keeps
+        running."""
         with self._lock:
             for follower in self._followers:
                 follower.stop()
@@ -291,7 +409,7 @@ class DockerContainer(Lifecycle):
             if self._reused or self._shared_digest is not None:
                 running.detach()  # someone else's, or everyone's: never removed here
             else:
-                running.remove()
+                running.remove(graceful=not force, volumes=delete_volume)
             if self._shared_digest is not None:
                 running.session.leases.release(self._shared_digest)
                 self._shared_digest = None
@@ -332,8 +450,10 @@ class DockerContainer(Lifecycle):
         """The docker-py ``Container`` object."""
         return self.running.wrapped()
 
-    def get_docker_client(self) -> Any:
-        return current_session(self._docker_client).engine.docker_client
+    def get_docker_client(self) -> DockerClient:
+        """testcontainers-python's DockerClient (docker-py's client is its ``.client``; its
+        attributes are reachable on it too)."""
+        return DockerClient.of(current_session(self._docker_client))
 
     def exposed_ports(self) -> list[Port]:
         return (
@@ -374,7 +494,18 @@ class DockerContainer(Lifecycle):
             )
         return aliases[0]
 
-    def exec(self, command: str | Sequence[str] | ExecConfig) -> ExecResult:
+    def exec(
+        self,
+        command: str | Sequence[str] | ExecConfig,
+        *,
+        workdir: str | os.PathLike[str] | None = None,
+        environment: dict[str, str] | None = None,
+        user: str | None = None,
+        privileged: bool = False,
+    ) -> ExecResult:
+        """Run a command inside; the keywords (or an ``ExecConfig``) say how."""
+        if not isinstance(command, ExecConfig) and (workdir or environment or user or privileged):
+            command = ExecConfig(command, user, environment, workdir, privileged)
         return self.running.exec(command)
 
     def get_logs(self) -> tuple[bytes, bytes]:

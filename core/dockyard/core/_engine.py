@@ -10,6 +10,7 @@ the same contract in memory for unit tests.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import os
 import socket
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import docker
+import docker.api.build
 import docker.constants
 import docker.errors
 import requests.exceptions
@@ -99,7 +101,9 @@ class Engine(Protocol):
 
     def list_containers(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]: ...
 
-    def remove_container(self, ident: str) -> None: ...
+    def remove_container(self, ident: str, *, volumes: bool = True) -> None: ...
+
+    def stop_container(self, ident: str, timeout: float | None = None) -> None: ...
 
     def kill_container(self, ident: str, signal: str | None = None) -> None: ...
 
@@ -159,6 +163,10 @@ class Engine(Protocol):
     def build_image(self, **options: Any) -> Iterator[dict[str, Any]]: ...
 
     def remove_image(self, ref: str) -> None: ...
+
+    def inspect_image(self, ref: str) -> dict[str, Any]: ...
+
+    def list_images(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]: ...
 
     def container_model(self, attrs: Mapping[str, Any]) -> Any:
         """docker-py's ``Container`` for inspect data (no request): the escape hatch."""
@@ -255,6 +263,19 @@ def pin_engine_ca(api: Any) -> None:
     api.merge_environment_settings = merge_keeping_ca
 
 
+def make_client(**kwargs: Any) -> Any:
+    """A docker-py client from the environment, with docker-py's own keyword arguments
+    (testcontainers-python's ``docker_client_kw``)."""
+    try:
+        return docker.from_env(**{"max_pool_size": POOL_SIZE, **kwargs})
+    except TypeError as exc:
+        raise ConfigurationError(
+            f"docker_client_kw={kwargs!r}: {exc}. These go to docker.from_env()."
+        ) from exc
+    except docker.errors.DockerException as exc:
+        raise DockerUnavailableError(str(exc)) from exc
+
+
 class _FrameStream:
     """The log stream of one container, read frame by frame (or raw for a tty)."""
 
@@ -325,6 +346,21 @@ class _LazyStream:
             self._stream.close()
 
 
+def _probe_unix_socket(url: str) -> None:
+    """Fail on a unix socket nobody serves before docker-py tries it: docker-py's unix
+    connection leaves its socket open when ``connect`` fails (a ResourceWarning later)."""
+    if not url.startswith("unix://"):
+        return
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.settimeout(REQUEST_TIMEOUT)
+        probe.connect(url.removeprefix("unix://"))
+    except OSError as exc:
+        raise DockerUnavailableError(f"{url}: {exc}") from exc
+    finally:
+        probe.close()
+
+
 class DockerEngine:
     """``Engine`` over docker-py's low-level API client."""
 
@@ -337,6 +373,8 @@ class DockerEngine:
     def connect(cls, docker_host: str | None) -> DockerEngine:
         """A client for the configured engine that answered a ping, or DockerUnavailableError."""
         where = docker_host or os.environ.get("DOCKER_HOST") or DEFAULT_SOCKET_URL
+        _probe_unix_socket(where)
+        client = None
         try:
             client = docker.from_env(
                 timeout=REQUEST_TIMEOUT,
@@ -345,9 +383,9 @@ class DockerEngine:
             )
             pin_engine_ca(client.api)
             client.ping()
-        except docker.errors.DockerException as exc:
-            raise DockerUnavailableError(f"{where}: {exc}") from exc
-        except requests.exceptions.RequestException as exc:
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+            if client is not None:
+                client.close()
             raise DockerUnavailableError(f"{where}: {exc}") from exc
         return cls(client, where)
 
@@ -413,16 +451,20 @@ class DockerEngine:
         with self._errors("listing containers"):
             return list(self._api.containers(all=True, filters=dict(filters)))
 
-    def remove_container(self, ident: str) -> None:
-        """Remove with force and anonymous volumes; already gone or being removed is fine."""
+    def remove_container(self, ident: str, *, volumes: bool = True) -> None:
+        """Remove with force (and anonymous volumes); already gone or being removed is fine."""
         try:
             with self._errors(f"removing container {ident[:12]}"):
-                self._api.remove_container(ident, force=True, v=True)
+                self._api.remove_container(ident, force=True, v=volumes)
         except NotFoundError:
             return
         except ConflictError as exc:
             if "in progress" not in exc.explanation and "is already" not in exc.explanation:
                 raise
+
+    def stop_container(self, ident: str, timeout: float | None = None) -> None:
+        with self._errors(f"stopping container {ident[:12]}"):
+            self._api.stop(ident, timeout=int(timeout) if timeout is not None else None)
 
     def kill_container(self, ident: str, signal: str | None = None) -> None:
         with self._errors(f"killing container {ident[:12]}"):
@@ -593,6 +635,14 @@ class DockerEngine:
         with self._errors(f"building {options.get('path')}"):
             yield from self._api.build(decode=True, **options)
 
+    def list_images(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with self._errors("listing images"):
+            return list(self._api.images(filters=dict(filters)))
+
+    def inspect_image(self, ref: str) -> dict[str, Any]:
+        with self._errors(f"inspecting image {ref}"):
+            return dict(self._api.inspect_image(ref))
+
     def remove_image(self, ref: str) -> None:
         try:
             with self._errors(f"removing image {ref}"):
@@ -621,6 +671,23 @@ def _demultiplex(body: bytes) -> bytes:
         out += body[offset : offset + size]
         offset += size
     return bytes(out)
+
+
+_BUILD_OPTIONS = frozenset(
+    name
+    for name in inspect.signature(docker.api.build.BuildApiMixin.build).parameters
+    if name != "self"
+)
+
+
+def validate_build_options(options: Mapping[str, Any]) -> None:
+    """Raise ConfigurationError for an option docker-py's ``build`` does not take."""
+    unknown = sorted(set(options) - _BUILD_OPTIONS)
+    if unknown:
+        raise ConfigurationError(
+            f"Unknown image build options {unknown}: they go to docker-py's build(); "
+            f"known ones are {', '.join(sorted(_BUILD_OPTIONS))}."
+        )
 
 
 def validate_create_options(options: Mapping[str, Any], api_version: str | None = None) -> None:

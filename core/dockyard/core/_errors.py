@@ -74,8 +74,11 @@ class ImageNotFoundError(DockyardError):
         self.requested = requested
 
 
-class ContainerStartupError(DockyardError):
-    """A container failed to start or to become ready; carries its exit code and last logs."""
+class ContainerStartupError(DockyardError, RuntimeError):
+    """A container failed to start or to become ready; carries its exit code and last logs.
+
+    Also a RuntimeError, as testcontainers-python's "container exited" errors are.
+    """
 
     def __init__(
         self,
@@ -103,15 +106,18 @@ class StartupTimeoutError(ContainerStartupError, TimeoutError):
     """
 
 
-class ContainerNotStartedError(DockyardError):
-    """A method that needs a running container was called before start() or after stop()."""
+class ContainerNotStartedError(DockyardError, RuntimeError):
+    """A method that needs a running container was called before start() or after stop().
+
+    testcontainers-python calls it ``ContainerStartException`` (a RuntimeError).
+    """
 
 
 class ContainerNotRunningError(ContainerNotStartedError):
     """The container was started but is no longer running: its mapped ports are gone."""
 
 
-class PortNotExposedError(DockyardError):
+class PortNotExposedError(DockyardError, RuntimeError):
     """A port was asked for that the container never exposed."""
 
     def __init__(self, port: str, exposed: list[str]) -> None:
@@ -137,3 +143,7 @@ class ReadinessAbort(DockyardError):
 
 class ReaperError(DockyardError):
     """The Ryuk reaper could not be started or contacted."""
+
+
+class ContainerConnectException(DockyardError, RuntimeError):
+    """testcontainers-python's error for a container that cannot be connected to."""

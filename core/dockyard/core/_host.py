@@ -45,6 +45,8 @@ class HostDecision:
     host: str | None = None
     candidates: tuple[str, ...] = field(default_factory=tuple)
     fallback: str = LOCALHOST
+    #: Why, in words (``dockyard doctor`` prints it).
+    reason: str = ""
 
     @property
     def is_loopback(self) -> bool:
@@ -70,15 +72,26 @@ def decide_host(
 ) -> HostDecision:
     """The pure decision table; the callables are only consulted when needed."""
     if override:
-        return HostDecision(host=override)
+        return HostDecision(host=override, reason="TESTCONTAINERS_HOST_OVERRIDE (host.override)")
     url = urlparse(docker_host)
     if url.scheme in ("tcp", "http", "https", "ssh"):
-        return HostDecision(host=url.hostname or LOCALHOST)
-    if not in_container or engine_is_local():
-        return HostDecision(host=LOCALHOST)
+        return HostDecision(
+            host=url.hostname or LOCALHOST, reason=f"the host of DOCKER_HOST={docker_host}"
+        )
+    if not in_container:
+        return HostDecision(host=LOCALHOST, reason="a local engine socket, outside a container")
+    if engine_is_local():
+        return HostDecision(
+            host=LOCALHOST,
+            reason="inside a container, with the engine served from this network namespace",
+        )
     found = [g for g in dict.fromkeys(gateways()) if g and g != LOCALHOST]
     # No gateway found: still probe loopback rather than assume it.
-    return HostDecision(candidates=(LOCALHOST, *found), fallback=found[0] if found else LOCALHOST)
+    return HostDecision(
+        candidates=(LOCALHOST, *found),
+        fallback=found[0] if found else LOCALHOST,
+        reason="inside a container: the first of these that reaches a published port",
+    )
 
 
 def running_in_container() -> bool:
@@ -125,7 +138,7 @@ def engine_gateways(engine: Engine) -> list[str]:
         gateways += [net.get("Gateway") for net in (settings.get("Networks") or {}).values()]
         result.extend(str(g) for g in gateways if g)
     except Exception as exc:  # we may not be a container of this engine at all
-        log.debug("not a container of this engine: %s", exc)
+        log.debug("this process runs in none of the engine's containers (%s)", type(exc).__name__)
     return list(dict.fromkeys(result))
 
 

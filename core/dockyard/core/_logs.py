@@ -120,6 +120,14 @@ class LogWatcher:
                 self._text_cache = (self._size, cached)
             return cached
 
+    def streams(self) -> tuple[str, str]:
+        """stdout and stderr so far, each on its own, as text."""
+        with self._cond:
+            chunks = list(self._chunks)
+        out = b"".join(d for k, d in chunks if k == STDOUT).decode(errors="replace")
+        err = b"".join(d for k, d in chunks if k == STDERR).decode(errors="replace")
+        return out, err
+
     def tail(self, lines: int = 50) -> str:
         return "\n".join(self.text().rstrip().splitlines()[-lines:])
 

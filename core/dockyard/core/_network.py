@@ -92,6 +92,7 @@ class Network(Lifecycle):
                         "Choose another name or remove the old network."
                     ) from exc
                 raise
+            log.info("created network %s", self.name)
             return True
 
     def remove(self) -> None:

@@ -206,10 +206,17 @@ class Reaper:
                 raise ReaperError(f"Cannot create the reaper container {self.name}: {exc}") from exc
             if found is None:
                 break
-            attrs, _ = found
+            attrs, created = found
             ident = str(attrs["Id"])
             try:
-                return self._join(ident, attrs, deadline), ident
+                sock = self._join(ident, attrs, deadline)
+                log.info(
+                    "%s the reaper %s (%s)",
+                    "started" if created else "joined",
+                    self.name,
+                    ident[:12],
+                )
+                return sock, ident
             except _Stale as exc:
                 last_error = str(exc)
                 log.info("replacing the reaper %s: %s", self.name, exc)

@@ -8,6 +8,7 @@ never handed out. It satisfies ``WaitTarget``, which is all a wait strategy sees
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -225,6 +226,8 @@ class RunningContainer:
         if wanted not in self.spec.exposed_ports:
             raise PortNotExposedError(str(wanted), [str(p) for p in self.spec.exposed_ports])
         self.require_running()
+        if self.session.config.connection_mode == "bridge_ip":
+            return wanted.number  # reached on the container's own address
         if wanted in self._ports:
             return self._ports[wanted]
         return self._read_port(wanted)
@@ -266,11 +269,25 @@ class RunningContainer:
     def host(self) -> str:
         """The address the test process uses to reach this container's published ports."""
 
+        mode = self.session.config.connection_mode
+        if mode in ("bridge_ip", "gateway_ip") and not self.session.config.host_override:
+            # testcontainers-python's connection modes, for a test process in a container.
+            return self._network_address("IPAddress" if mode == "bridge_ip" else "Gateway")
+
         def probe_port() -> int | None:
             tcp = [p for p in self.spec.exposed_ports if p.protocol == "tcp"]
             return self.mapped_port(tcp[0]) if tcp else None
 
         return self.session.host(probe_port)
+
+    def _network_address(self, field: str) -> str:
+        settings = self.attrs.get("NetworkSettings") or {}
+        networks = settings.get("Networks") or {}
+        for name in [*self.spec.network_names, *networks]:
+            value = (networks.get(name) or {}).get(field)
+            if value:
+                return str(value)
+        return str(settings.get(field) or "")
 
     # -- output -------------------------------------------------------------------------------
     def logs(self) -> str:
@@ -278,6 +295,10 @@ class RunningContainer:
 
     def output_size(self) -> int:
         return self._watcher.size
+
+    def streams(self) -> tuple[str, str]:
+        """stdout and stderr so far, separately (from the log stream: no engine request)."""
+        return self._watcher.streams()
 
     def wait_for_output(self, seen: int, timeout: float) -> int:
         self._watcher.wait_for_change(seen, timeout)
@@ -364,13 +385,25 @@ class RunningContainer:
         return self.engine.container_model(self.attrs)
 
     # -- the end --------------------------------------------------------------------------------
-    def remove(self) -> None:
-        """Remove the container and its anonymous volumes; stops following its output."""
-        self._removed = True
+    def remove(self, *, graceful: bool = False, volumes: bool = True) -> None:
+        """Remove the container (stopped first with ``graceful``) and, with ``volumes``, its
+        anonymous volumes; stops following its output."""
+        began = time.monotonic()
         try:
-            self.engine.remove_container(self.id)
+            if graceful:
+                with contextlib.suppress(NotFoundError):
+                    self.engine.stop_container(self.id)
+            self._removed = True
+            self.engine.remove_container(self.id, volumes=volumes)
         finally:
+            self._removed = True
             self._watcher.close()
+        log.info(
+            "%s: %s stopped in %.0f ms",
+            self.image,
+            self.short_id,
+            (time.monotonic() - began) * 1000,
+        )
 
     def detach(self) -> None:
         """Stop following the output without removing the container (reuse, sharing)."""
@@ -439,3 +472,27 @@ class Readiness:
 
     def tail_logs(self) -> str:
         return self.running.tail_logs()
+
+    def streams(self) -> tuple[str, str]:
+        return self.running.streams()
+
+    # testcontainers-python's names, for strategies written against its WaitStrategyTarget
+    def get_container_host_ip(self) -> str:
+        return self.running.host()
+
+    def get_exposed_port(self, port: PortLike) -> int:
+        return self.running.mapped_port(port)
+
+    def get_wrapped_container(self) -> Any:
+        return self.running.wrapped()
+
+    def get_logs(self) -> tuple[bytes, bytes]:
+        out, err = self.running.streams()
+        return out.encode(), err.encode()
+
+    def reload(self) -> None:
+        self.running.reload()
+
+    @property
+    def status(self) -> str:
+        return self.running.status

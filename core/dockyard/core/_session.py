@@ -19,7 +19,7 @@ from typing import Any
 
 from ._config import Config, load_config
 from ._engine import DockerEngine, Engine
-from ._host import HostResolver
+from ._host import HostDecision, HostResolver
 from ._labels import session_labels
 from ._reaper import Reaper
 from ._sharing import Leases
@@ -70,6 +70,10 @@ class Session:
     def host(self, probe_port: Any = None) -> str:
         """The address the test process uses for published ports (decided once)."""
         return self._resolver().resolve(probe_port)
+
+    def host_decision(self) -> HostDecision:
+        """How the host is decided (``reason`` says why), without probing."""
+        return self._resolver().decision()
 
     def publish_address(self) -> str:
         return self._resolver().publish_address()

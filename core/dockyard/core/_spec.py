@@ -30,6 +30,9 @@ _CONTAINER_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 _ENV_NAME = re.compile(r"[^=\x00]+")
 
 Command = str | tuple[str, ...]
+#: What can be copied into a container (testcontainers-python's names): bytes or a host path.
+Transferable = bytes | Path
+TransferSpec = tuple[Transferable, str] | tuple[Transferable, str, int]
 
 
 @runtime_checkable

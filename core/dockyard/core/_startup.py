@@ -49,6 +49,10 @@ log = logging.getLogger("dockyard.core.container")
 Mode = Literal["plain", "reuse", "shared"]
 
 
+def _since(began: float) -> str:
+    return f"{(time.monotonic() - began) * 1000:.0f} ms"
+
+
 def start_failure_hint(explanation: str) -> str:
     """What to do when the engine refuses to start a container, from what it said."""
     text = explanation.lower()
@@ -113,7 +117,13 @@ class Startup:
             running = self._reuse_or_create(options)
             self._finish(running)
             return running
-        except BaseException:
+        except BaseException as exc:
+            log.info(
+                "%s: start failed after %s (%s)",
+                self.image or self.spec.image,
+                _since(self._began),
+                type(exc).__name__,
+            )
             self.rollback()
             raise
 
@@ -175,6 +185,7 @@ class Startup:
 
     def _create(self, options: dict[str, Any], *, conflict_is_race: bool = False) -> str:
         engine = self.session.engine
+        log.info("%s: creating a container", self.image)
         token = uuid.uuid4().hex
         options = {**options, "labels": {**options.get("labels", {}), LABEL_CREATION: token}}
 
@@ -253,6 +264,15 @@ class Startup:
             self._undo[-1] = (f"container {ident[:12]}", running.remove)
         else:
             self._register(f"log stream of {ident[:12]}", running.detach)
+        how = "started" if owned else f"joined the {self.mode} container"
+        log.info(
+            "%s: %s %s (%s) after %s",
+            self.image,
+            how,
+            running.short_id,
+            running.name,
+            _since(self._began),
+        )
         return running
 
     def _finish(self, running: RunningContainer) -> None:
@@ -263,6 +283,12 @@ class Startup:
         self._on_started(running)
         if strategy is None:
             self._on_ready(running)
+            log.info(
+                "%s: %s up (no readiness check) after %s",
+                self.image,
+                running.short_id,
+                _since(self._began),
+            )
             return
         # The readiness wait gets what is left of the startup timeout (at least a second).
         began = max(self._began, time.monotonic() + 1.0 - self.timeout)
@@ -282,6 +308,13 @@ class Startup:
         finally:
             running.stop_watching_events()
         self._on_ready(running)
+        log.info(
+            "%s: %s ready in %s (%s)",
+            self.image,
+            running.short_id,
+            _since(self._began),
+            strategy.describe(),
+        )
 
     # -- undo -------------------------------------------------------------------------------
     def _register(self, what: str, undo: Callable[[], None]) -> None:

@@ -18,19 +18,20 @@ instance may serve many containers (``start_all``, module-level constants) at on
 from __future__ import annotations
 
 import copy
-import http.client
+import logging
 import re
-import socket
-import ssl
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
+from ._compat_config import testcontainers_config
 from ._config import positive_seconds
 from ._errors import (
     ConfigurationError,
+    ContainerNotRunningError,
     DockyardError,
     ReadinessAbort,
     StartupTimeoutError,
@@ -39,11 +40,11 @@ from ._exec import ExecResult
 from ._host import tcp_reachable
 from ._ports import Port, PortLike, parse_port
 
+log = logging.getLogger("dockyard.core.wait")
+
 DEFAULT_POLL_INTERVAL = 0.05
 # The longest one check may take (within what is left of the startup timeout).
 CHECK_TIMEOUT_CAP = 10.0
-# The most of an HTTP body read for matching.
-MAX_BODY_BYTES = 1 << 20
 
 
 class NotReady(DockyardError):
@@ -80,6 +81,9 @@ class WaitTarget(Protocol):
     def output_size(self) -> int:
         """How many bytes of output arrived so far (a position for ``wait_for_output``)."""
 
+    def streams(self) -> tuple[str, str]:
+        """stdout and stderr so far, each on its own."""
+
     def wait_for_output(self, seen: int, timeout: float) -> int:
         """Block until output beyond position ``seen`` arrived, the container exited or
         ``timeout`` passed; returns the position then."""
@@ -95,14 +99,88 @@ class WaitTarget(Protocol):
     def tail_logs(self) -> str: ...
 
 
+def _seconds(name: str, value: float | timedelta) -> float:
+    if isinstance(value, timedelta):
+        value = value.total_seconds()
+    return positive_seconds(name, value)
+
+
 class WaitStrategy(ABC):
-    """Blocks in ``wait_until_ready`` until the container is ready, or raises."""
+    """Blocks in ``wait_until_ready`` until the container is ready, or raises.
+
+    Every strategy takes ``with_startup_timeout`` (a limit of its own within the
+    container's startup timeout), ``with_poll_interval`` and ``with_transient_exceptions``;
+    a strategy written for testcontainers-python also finds its ``_startup_timeout``,
+    ``_poll_interval``, ``_transient_exceptions`` and ``_poll(check)`` here.
+    """
+
+    def __init__(self) -> None:
+        self.timeout: float | None = None
+        self.poll_interval: float = DEFAULT_POLL_INTERVAL
+        self._transient_exceptions: list[type[BaseException]] = [TimeoutError, ConnectionError]
 
     @abstractmethod
     def wait_until_ready(self, target: WaitTarget) -> None: ...
 
     def describe(self) -> str:
         return type(self).__name__
+
+    def with_startup_timeout(self, seconds: float | timedelta) -> Self:
+        self.timeout = _seconds("startup timeout", seconds)
+        return self
+
+    def with_poll_interval(self, seconds: float | timedelta) -> Self:
+        self.poll_interval = _seconds("poll interval", seconds)
+        return self
+
+    def with_transient_exceptions(self, *kinds: type[BaseException]) -> Self:
+        """More exceptions that mean "not yet" for this strategy's checks."""
+        for kind in kinds:
+            if not (isinstance(kind, type) and issubclass(kind, BaseException)):
+                raise ConfigurationError(f"{kind!r} is not an exception class.")
+        self._transient_exceptions.extend(kinds)
+        return self
+
+    @property
+    def _startup_timeout(self) -> float:
+        """testcontainers-python's name: this strategy's timeout (the config's when unset)."""
+        return self.timeout if self.timeout is not None else testcontainers_config.timeout
+
+    @_startup_timeout.setter
+    def _startup_timeout(self, seconds: float) -> None:
+        self.timeout = float(seconds)
+
+    @property
+    def _poll_interval(self) -> float:
+        return self.poll_interval
+
+    @_poll_interval.setter
+    def _poll_interval(self, seconds: float) -> None:
+        self.poll_interval = float(seconds)
+
+    def _poll(
+        self,
+        check: Callable[[], Any],
+        transient_exceptions: Sequence[type[BaseException]] | None = None,
+    ) -> Any:
+        """testcontainers-python's loop for strategies of its style: ``check()`` until it is
+        truthy (returned) or the timeout passes (False); a transient exception means retry,
+        any other raises RuntimeError from it."""
+        kinds = (*self._transient_exceptions, *(transient_exceptions or ()))
+        began = time.monotonic()
+        while time.monotonic() - began <= self._startup_timeout:
+            attempt = time.monotonic()
+            try:
+                result = check()
+                if result:
+                    return result
+            except StopIteration:
+                return False
+            except Exception as exc:
+                if not isinstance(exc, kinds):
+                    raise RuntimeError(f"exception while checking for strategy {self}") from exc
+            time.sleep(max(0.0, self.poll_interval - (time.monotonic() - attempt)))
+        return False
 
 
 def _effective(target: WaitTarget, own_timeout: float | None) -> tuple[float, float]:
@@ -138,18 +216,9 @@ class PollingWaitStrategy(WaitStrategy):
     transient_errors: ClassVar[tuple[type[BaseException], ...]] = ()
 
     def __init__(self) -> None:
-        self.poll_interval = DEFAULT_POLL_INTERVAL
-        self.timeout: float | None = None
+        super().__init__()
         self.last_error: BaseException | None = None
         self._check_deadline = 0.0
-
-    def with_poll_interval(self, seconds: float) -> Self:
-        self.poll_interval = positive_seconds("poll interval", seconds)
-        return self
-
-    def with_startup_timeout(self, seconds: float) -> Self:
-        self.timeout = positive_seconds("startup timeout", seconds)
-        return self
 
     def fresh(self) -> Self:
         """A copy with no state from earlier waits: what one wait runs on."""
@@ -169,7 +238,13 @@ class PollingWaitStrategy(WaitStrategy):
         return max(0.05, self._check_deadline - time.monotonic())
 
     def is_transient(self, error: BaseException) -> bool:
-        return isinstance(error, (NotReady, OSError, TimeoutError, *self.transient_errors))
+        kinds: tuple[type[BaseException], ...] = (
+            NotReady,
+            OSError,
+            *self.transient_errors,
+            *self._transient_exceptions,
+        )
+        return isinstance(error, kinds)
 
     def check(self, target: WaitTarget, deadline: float | None = None) -> bool:
         """One round of ``is_ready`` with the "only connection failures mean not yet" rule."""
@@ -190,19 +265,30 @@ class PollingWaitStrategy(WaitStrategy):
                     "container's configuration"
                 ) from exc
             self.last_error = exc
+            log.debug("%s on %s: not yet (%s)", self.describe(), target.describe(), exc)
             return False
         if ready:
             self.last_error = None
+        log.debug(
+            "%s on %s: %s", self.describe(), target.describe(), "ready" if ready else "not yet"
+        )
         return ready
 
     def wait_until_ready(self, target: WaitTarget) -> None:
-        self.fresh()._poll(target)
+        self.fresh()._wait(target)
 
-    def _poll(self, target: WaitTarget) -> None:
+    def _wait(self, target: WaitTarget) -> None:
         deadline, timeout = _effective(target, self.timeout)
         while True:
             target.check_running()
-            if self.check(target, deadline):
+            try:
+                ready = self.check(target, deadline)
+            except ContainerNotRunningError:
+                # It exited during the check (a mapped port asked for too late): the startup
+                # error, with its exit code and last lines, says more than "not running".
+                target.check_running()
+                raise
+            if ready:
                 return
             left = deadline - time.monotonic()
             if left <= 0:
@@ -221,8 +307,16 @@ class LogMessageWaitStrategy(PollingWaitStrategy):
     Woken by each chunk the container prints; it never asks the engine for the logs.
     """
 
-    def __init__(self, pattern: str | re.Pattern[str], times: int = 1) -> None:
+    def __init__(
+        self,
+        pattern: str | re.Pattern[str],
+        times: int = 1,
+        predicate_streams_and: bool = False,
+    ) -> None:
+        """``predicate_streams_and``: the pattern must match in stdout *and* in stderr
+        (testcontainers-python's option); by default stdout and stderr are one text."""
         super().__init__()
+        self.predicate_streams_and = predicate_streams_and
         if isinstance(times, bool) or not isinstance(times, int) or times < 1:
             raise ConfigurationError(f"times must be a positive int, got {times!r}.")
         try:
@@ -238,14 +332,19 @@ class LogMessageWaitStrategy(PollingWaitStrategy):
     def matches(self, text: str) -> bool:
         return sum(1 for _ in self.pattern.finditer(text)) >= self.times
 
-    def is_ready(self, target: WaitTarget) -> bool:
+    def _matched(self, target: WaitTarget) -> bool:
+        if self.predicate_streams_and:
+            return all(self.matches(stream) for stream in target.streams())
         return self.matches(target.logs())
 
-    def _poll(self, target: WaitTarget) -> None:
+    def is_ready(self, target: WaitTarget) -> bool:
+        return self._matched(target)
+
+    def _wait(self, target: WaitTarget) -> None:
         deadline, timeout = _effective(target, self.timeout)
         while True:
             seen = target.output_size()
-            if self.matches(target.logs()):
+            if self._matched(target):
                 return
             target.check_running()
             left = deadline - time.monotonic()
@@ -332,142 +431,22 @@ class PortWaitStrategy(PollingWaitStrategy):
         return f"listening ports {[str(p) for p in self.ports] or 'exposed'}"
 
 
-StatusCheck = int | Iterable[int] | Callable[[int], bool]
-
-
-class HttpWaitStrategy(PollingWaitStrategy):
-    """Ready once an HTTP(S) request to a mapped port returns the expected status/body."""
-
-    transient_errors = (http.client.HTTPException,)
-
-    def __init__(
-        self,
-        port: PortLike,
-        path: str = "/",
-        *,
-        status: StatusCheck = 200,
-        body: str | None = None,
-        https: bool = False,
-        method: str = "GET",
-        headers: dict[str, str] | None = None,
-        tls_verify: bool = False,
-        request_timeout: float = 2.0,
-    ) -> None:
-        super().__init__()
-        self.port = parse_port(port)
-        if self.port.protocol != "tcp":
-            raise ConfigurationError(f"HTTP needs a tcp port, got {self.port}.")
-        self.path = path if path.startswith("/") else "/" + path
-        self._status: Callable[[int], bool]
-        if callable(status):
-            self._status = status
-        elif isinstance(status, int):
-            wanted_status = status
-
-            def equal(code: int) -> bool:
-                return code == wanted_status
-
-            self._status = equal
-        else:
-            allowed = frozenset(status)
-            self._status = lambda code: code in allowed
-        self.body = re.compile(body) if body is not None else None
-        self.https = https
-        self.method = method
-        self.headers = dict(headers or {})
-        self.tls_verify = tls_verify
-        self.request_timeout = positive_seconds("request timeout", request_timeout)
-
-    def is_ready(self, target: WaitTarget) -> bool:
-        host, port = target.host(), target.mapped_port(self.port)
-        timeout = min(self.request_timeout, self.check_time_left())
-        deadline = time.monotonic() + timeout
-        conn: http.client.HTTPConnection
-        if self.https:
-            context = ssl.create_default_context()
-            if not self.tls_verify:  # test services use self-signed certificates
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-            conn = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
-            conn.sock = _tls_socket(host, port, timeout, context)
-        else:
-            conn = http.client.HTTPConnection(host, port, timeout=timeout)
-        responses: list[http.client.HTTPResponse] = []
-        conn.response_class = _tracked(responses)
-        try:
-            conn.request(self.method, self.path, headers=self.headers)
-            response = conn.getresponse()
-            if not self._status(response.status):
-                raise NotReady(f"HTTP {response.status} from {self.path}")
-            if self.body is not None:
-                self._match_body(conn, response, deadline)
-        finally:
-            # http.client drops a response whose headers never came without closing it,
-            # which keeps the socket open until it is collected.
-            for made in responses:
-                made.close()
-            conn.close()
-        return True
-
-    def _match_body(
-        self, conn: http.client.HTTPConnection, response: http.client.HTTPResponse, deadline: float
-    ) -> None:
-        """Read until the body matches, ends, grows past MAX_BODY_BYTES or time is up."""
-        assert self.body is not None
-        data = b""
-        why = "ended"
-        while True:
-            if self.body.search(data.decode(errors="replace")):
-                return
-            left = deadline - time.monotonic()
-            if left <= 0:
-                why = "was still streaming when the check's time was up"
-                break
-            if len(data) >= MAX_BODY_BYTES:
-                why = f"reached {MAX_BODY_BYTES} bytes"
-                break
-            if conn.sock is not None:
-                conn.sock.settimeout(left)
-            chunk = response.read1(65536)
-            if not chunk:
-                break
-            data += chunk
-        raise NotReady(f"body of {self.path} does not match /{self.body.pattern}/ (it {why})")
-
-    def describe(self) -> str:
-        scheme = "https" if self.https else "http"
-        return f"{scheme} {self.method} {self.path} on {self.port}"
-
-
-def _tracked(responses: list[http.client.HTTPResponse]) -> type[http.client.HTTPResponse]:
-    class TrackedResponse(http.client.HTTPResponse):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            responses.append(self)
-
-    return TrackedResponse
-
-
-def _tls_socket(host: str, port: int, timeout: float, context: ssl.SSLContext) -> ssl.SSLSocket:
-    """Connect and shake hands; a failed handshake closes the plain socket too (http.client
-    leaves it detached but unclosed, which warns when it is collected)."""
-    plain = socket.create_connection((host, port), timeout=timeout)
-    try:
-        return context.wrap_socket(plain, server_hostname=host)
-    except BaseException:
-        plain.close()
-        raise
-
-
 class ExecWaitStrategy(PollingWaitStrategy):
     """Ready once a command run inside the container exits with ``exit_code``."""
 
-    def __init__(self, command: str | Sequence[str], exit_code: int = 0) -> None:
+    def __init__(
+        self,
+        command: str | Sequence[str],
+        exit_code: int = 0,
+        *,
+        expected_exit_code: int | None = None,
+    ) -> None:
+        """``expected_exit_code`` is testcontainers-python's name for ``exit_code``."""
         super().__init__()
         if not command:
             raise ConfigurationError("ExecWaitStrategy needs a command.")
         self.command = command
-        self.exit_code = exit_code
+        self.exit_code = exit_code if expected_exit_code is None else expected_exit_code
 
     def is_ready(self, target: WaitTarget) -> bool:
         result = target.exec(self.command, timeout=self.check_time_left())
@@ -493,6 +472,12 @@ class HealthcheckWaitStrategy(PollingWaitStrategy):
             raise ReadinessAbort(
                 "The container has no health check; add a HEALTHCHECK to the image, pass "
                 "healthcheck=... to DockerContainer, or use another wait strategy."
+            )
+        if status == "unhealthy":
+            # The engine gave up after the health check's retries: so does the wait.
+            raise ReadinessAbort(
+                "The container's health check reports it unhealthy; see its last probes "
+                "with `docker inspect` (State.Health.Log) and its logs below"
             )
         if status != "healthy":
             raise NotReady(f"health status is {status}")

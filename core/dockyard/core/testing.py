@@ -212,7 +212,11 @@ class FakeEngine:
             found.append({"Id": attrs["Id"], "State": attrs["State"]["Status"], "Labels": labels})
         return found
 
-    def remove_container(self, ident: str) -> None:
+    def stop_container(self, ident: str, timeout: float | None = None) -> None:
+        self._record("stop_container", ident)
+        self.exit(self._get(ident)["Id"], 0)
+
+    def remove_container(self, ident: str, *, volumes: bool = True) -> None:
         self._record("remove_container", ident)
         try:
             attrs = self._get(ident)
@@ -367,6 +371,16 @@ class FakeEngine:
         self._record("build_image", options.get("tag"))
         self.images.add(str(options.get("tag")))
         return iter([{"stream": "built by the fake engine\n"}])
+
+    def list_images(self, filters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        self._record("list_images", dict(filters))
+        return [{"Id": ref, "RepoTags": [ref], "Labels": {}} for ref in sorted(self.images)]
+
+    def inspect_image(self, ref: str) -> dict[str, Any]:
+        self._record("inspect_image", ref)
+        if ref not in self.images:
+            raise NotFoundError(f"No such image: {ref}", status_code=404, explanation="no image")
+        return {"Id": "sha256:" + uuid.uuid5(uuid.NAMESPACE_URL, ref).hex * 2}
 
     def remove_image(self, ref: str) -> None:
         self._record("remove_image", ref)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from kafka.admin import NewTopic
+from kafka.serializer import DeserializeWrapper, SerializeWrapper
 
 from dockyard.kafka import KafkaContainer, metadata_answer
 
@@ -60,12 +61,17 @@ def test_helpers_accept_client_settings(
 ) -> None:
     topic = unique("settings")
     kafka.create_topics(topic)
-    producer = kafka.producer(value_serializer=str.encode, client_id="dockyard-test")
+    # kafka-python 3 deprecates plain callables as (de)serializers: its wrappers take them.
+    producer = kafka.producer(
+        value_serializer=SerializeWrapper(str.encode), client_id="dockyard-test"
+    )
     try:
         producer.send(topic, "hello").get(timeout=30)
     finally:
         producer.close()
-    consumer = kafka.consumer(topic, value_deserializer=bytes.decode, consumer_timeout_ms=15000)
+    consumer = kafka.consumer(
+        topic, value_deserializer=DeserializeWrapper(bytes.decode), consumer_timeout_ms=15000
+    )
     try:
         assert next(iter(consumer)).value == "hello"
     finally:

@@ -13,8 +13,10 @@ Docker network.
 from ._container import (
     DEFAULT_IMAGE,
     START_SCRIPT,
+    KafkaConfig,
     KafkaContainer,
     check_cluster_id,
+    kafka_config,
     random_cluster_id,
 )
 from ._listeners import (
@@ -34,12 +36,14 @@ __all__ = [
     "DEFAULT_IMAGE",
     "KAFKA_PORT",
     "START_SCRIPT",
+    "KafkaConfig",
     "KafkaContainer",
     "KafkaListenerError",
     "KafkaMetadataWaitStrategy",
     "Listener",
     "TopicNamespace",
     "check_cluster_id",
+    "kafka_config",
     "metadata_answer",
     "parse_listener",
     "random_cluster_id",

@@ -22,6 +22,7 @@ import shlex
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Self
 
 from dockyard.core import (
@@ -39,11 +40,11 @@ from kafka.errors import TopicAlreadyExistsError
 from ._listeners import (
     BROKER_LISTENER,
     CONTROLLER_LISTENER,
-    CONTROLLER_PORT,
     KAFKA_PORT,
     KafkaListenerError,
     Listener,
     advertised_setting,
+    internal_ports,
     listeners_setting,
     parse_listener,
     protocol_map_setting,
@@ -100,6 +101,18 @@ def check_cluster_id(cluster_id: str) -> str:
     return cluster_id
 
 
+@dataclass
+class KafkaConfig:
+    """testcontainers-python's ``kafka_config``. ``limit_broker_to_first_host`` is accepted
+    and needs nothing here: the broker advertises its host name, never ``hostname -i``'s
+    list of addresses."""
+
+    limit_broker_to_first_host: bool = False
+
+
+kafka_config = KafkaConfig()
+
+
 class KafkaContainer(ServiceContainer):
     """Apache Kafka in KRaft mode (one node, broker and controller), for tests.
 
@@ -121,12 +134,19 @@ class KafkaContainer(ServiceContainer):
     def __init__(
         self,
         image: str = DEFAULT_IMAGE,
+        port: int = KAFKA_PORT,
         *,
         cluster_id: str | None = None,
         node_id: int = 1,
         **docker_run_kwargs: Any,
     ) -> None:
-        super().__init__(image, KAFKA_PORT, **docker_run_kwargs)
+        """``port`` is where clients on the test host connect inside the container (the
+        host port is random); testcontainers-python's ``port``."""
+        if docker_run_kwargs.pop("port_to_expose", None):
+            raise ConfigurationError("Use `port` instead of `port_to_expose`.")
+        super().__init__(image, port, **docker_run_kwargs)
+        #: Always true: Dockyard's broker is KRaft (testcontainers-python's attribute).
+        self.kraft_enabled = True
         # A fixed default: two containers of the same settings are the same broker, so
         # processes can share one (with_sharing); give one explicitly to tell them apart.
         self._cluster_id = check_cluster_id(cluster_id) if cluster_id else DEFAULT_CLUSTER_ID
@@ -138,7 +158,7 @@ class KafkaContainer(ServiceContainer):
             KAFKA_NODE_ID=node_id,
             KAFKA_PROCESS_ROLES="broker,controller",
             KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER_LISTENER,
-            KAFKA_CONTROLLER_QUORUM_VOTERS=f"{node_id}@localhost:{CONTROLLER_PORT}",
+            KAFKA_CONTROLLER_QUORUM_VOTERS=f"{node_id}@localhost:{internal_ports(port)[1]}",
             KAFKA_INTER_BROKER_LISTENER_NAME=BROKER_LISTENER,
             KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1,
             KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS=1,
@@ -150,6 +170,14 @@ class KafkaContainer(ServiceContainer):
         )
 
     # ----------------------------------------------------------------- builder
+    def with_kraft(self) -> Self:
+        """testcontainers-python's switch to KRaft mode: Dockyard's broker always is one."""
+        return self
+
+    def create_file(self, content: bytes, path: str) -> None:
+        """Copy ``content`` to ``path`` in the running broker (testcontainers-python's name)."""
+        self.copy_to_container(content, path)
+
     def with_cluster_id(self, cluster_id: str) -> Self:
         """Use this KRaft cluster id (22 characters of URL-safe base64) instead of a random one."""
         self._cluster_id = check_cluster_id(cluster_id)
@@ -207,7 +235,7 @@ class KafkaContainer(ServiceContainer):
         extra = self.listeners
         return (
             spec.with_env("CLUSTER_ID", self._cluster_id)
-            .with_env("KAFKA_LISTENERS", listeners_setting(extra))
+            .with_env("KAFKA_LISTENERS", listeners_setting(extra, self.port))
             .with_env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", protocol_map_setting(extra))
             # Kafka starts from the start script, once the host port is known.
             .with_entrypoint(["sh"])
@@ -218,15 +246,17 @@ class KafkaContainer(ServiceContainer):
         super()._on_started(container)
         if not container.created:
             return  # a shared broker found running: its creator wrote the start script
-        script = self.start_script(container.host(), container.mapped_port(KAFKA_PORT))
+        script = self.start_script(container.host(), container.mapped_port(self.port))
         container.copy_to(script.encode(), START_SCRIPT, mode=0o755)
 
     def _default_wait_strategy(self) -> WaitStrategy | None:
-        return KafkaMetadataWaitStrategy(KAFKA_PORT)
+        return KafkaMetadataWaitStrategy(self.port)
 
     def start_script(self, host: str, host_port: int) -> str:
         """The script that starts Kafka, advertising ``host:host_port`` to the test host."""
-        advertised = advertised_setting(host, host_port, _BROKER_HOST_MARK, self.listeners)
+        advertised = advertised_setting(
+            host, host_port, _BROKER_HOST_MARK, self.listeners, self.port
+        )
         before, after = advertised.split(_BROKER_HOST_MARK)
         value = shlex.quote(before) + '"$broker_host"' + shlex.quote(after)
         return (
@@ -256,7 +286,7 @@ class KafkaContainer(ServiceContainer):
         host = self.host()
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
-        return f"{host}:{self.mapped_port(KAFKA_PORT)}"
+        return f"{host}:{self.mapped_port(self.port)}"
 
     def get_internal_bootstrap_servers(self, network: NetworkRef | None = None) -> list[str]:
         """``alias:port`` of each ``with_listener`` listener, for containers on a network.

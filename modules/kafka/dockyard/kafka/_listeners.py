@@ -156,12 +156,20 @@ def _free_suggestion(existing: Sequence[Listener]) -> int:
     return port
 
 
-def listeners_setting(extra: Iterable[Listener]) -> str:
+def internal_ports(host_port: int = KAFKA_PORT) -> tuple[int, int]:
+    """(broker, controller) ports: 9093 and 9094, moved out of the way of ``host_port``."""
+    if host_port in (BROKER_PORT, CONTROLLER_PORT):
+        return BROKER_PORT + 10000, CONTROLLER_PORT + 10000
+    return BROKER_PORT, CONTROLLER_PORT
+
+
+def listeners_setting(extra: Iterable[Listener], host_port: int = KAFKA_PORT) -> str:
     """Value of ``listeners`` (KAFKA_LISTENERS): where the broker binds, inside the container."""
+    broker, controller = internal_ports(host_port)
     parts = [
-        f"{HOST_LISTENER}://0.0.0.0:{KAFKA_PORT}",
-        f"{BROKER_LISTENER}://0.0.0.0:{BROKER_PORT}",
-        f"{CONTROLLER_LISTENER}://0.0.0.0:{CONTROLLER_PORT}",
+        f"{HOST_LISTENER}://0.0.0.0:{host_port}",
+        f"{BROKER_LISTENER}://0.0.0.0:{broker}",
+        f"{CONTROLLER_LISTENER}://0.0.0.0:{controller}",
     ]
     parts += [listener.bind for listener in extra]
     return ",".join(parts)
@@ -175,7 +183,11 @@ def protocol_map_setting(extra: Iterable[Listener]) -> str:
 
 
 def advertised_setting(
-    host: str, host_port: int, broker_host: str, extra: Iterable[Listener]
+    host: str,
+    host_port: int,
+    broker_host: str,
+    extra: Iterable[Listener],
+    listener_port: int = KAFKA_PORT,
 ) -> str:
     """Value of ``advertised.listeners``: what clients are told to connect to.
 
@@ -184,7 +196,7 @@ def advertised_setting(
     """
     parts = [
         f"{HOST_LISTENER}://{_bracket(host)}:{host_port}",
-        f"{BROKER_LISTENER}://{broker_host}:{BROKER_PORT}",
+        f"{BROKER_LISTENER}://{broker_host}:{internal_ports(listener_port)[0]}",
     ]
     parts += [listener.advertised for listener in extra]
     return ",".join(parts)

@@ -253,7 +253,7 @@ class PostgresContainer(ServiceContainer):
             # Before anyone's test connects to the main database: the template copies it.
             self.admin.ensure_template(self._template_setup)
 
-    def stop(self) -> None:
+    def stop(self, force: bool = True, delete_volume: bool = True) -> None:
         if self._admin is not None:
             if self.shared or self.reused:
                 for name in sorted(self._made):
@@ -262,7 +262,7 @@ class PostgresContainer(ServiceContainer):
             self._admin.close()
             self._admin = None
         self._made.clear()
-        super().stop()
+        super().stop(force, delete_volume)
 
     # -- connection helpers -----------------------------------------------------------------
 

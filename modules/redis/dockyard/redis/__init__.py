@@ -9,12 +9,13 @@ Example::
         client.set("greeting", "hello")
 """
 
-from ._container import CONFIG_FILE_PATH, RedisContainer
+from ._container import CONFIG_FILE_PATH, AsyncRedisContainer, RedisContainer
 from ._isolation import Isolation, RedisIsolationError
 from ._wait import RedisPingWaitStrategy, is_fatal_ping_error
 
 __all__ = [
     "CONFIG_FILE_PATH",
+    "AsyncRedisContainer",
     "Isolation",
     "RedisContainer",
     "RedisIsolationError",

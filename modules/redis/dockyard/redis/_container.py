@@ -55,6 +55,8 @@ class RedisContainer(ServiceContainer):
         password: str | None = None,
         **kwargs: Any,
     ) -> None:
+        if kwargs.pop("port_to_expose", None):
+            raise ConfigurationError("Use `port` instead of `port_to_expose`.")
         super().__init__(image, port, **kwargs)
         self.password = password
         self._server_args: list[str] = []
@@ -104,10 +106,10 @@ class RedisContainer(ServiceContainer):
     def _default_wait_strategy(self) -> WaitStrategy | None:
         return RedisPingWaitStrategy(port=self.port, password=self.password)
 
-    def stop(self) -> None:
+    def stop(self, force: bool = True, delete_volume: bool = True) -> None:
         if self.started:
             self._leases.release_all()
-        super().stop()
+        super().stop(force, delete_volume)
         with self._db_lock:  # a restarted server may have another "databases" setting
             self._databases = None
 
@@ -219,3 +221,23 @@ class RedisContainer(ServiceContainer):
                 )
             self._databases = count
         return self._databases
+
+
+class AsyncRedisContainer(RedisContainer):
+    """testcontainers-python's asyncio flavour: ``await get_async_client()``.
+
+    ``port_to_expose`` is its name for ``port``.
+    """
+
+    def __init__(
+        self,
+        image: str = RedisContainer.default_image,
+        port_to_expose: int = RedisContainer.default_port,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(image, port_to_expose, password, **kwargs)
+
+    async def get_async_client(self, **kwargs: Any) -> redis.asyncio.Redis:  # type: ignore[override]
+        """A ``redis.asyncio.Redis`` for this server (awaited, as upstream)."""
+        return super().get_async_client(**kwargs)

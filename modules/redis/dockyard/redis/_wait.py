@@ -87,6 +87,9 @@ class RedisPingWaitStrategy(PollingWaitStrategy):
             socket_connect_timeout=self.socket_timeout,
             socket_timeout=self.socket_timeout,
             retry=Retry(NoBackoff(), 0),  # one attempt per poll; core does the polling
+            # RESP2 on every redis-py: from 8.0 the default handshake is HELLO 3, which a
+            # server wanting a password answers with a HELLO error rather than NOAUTH.
+            protocol=2,
         )
         with client:
             try:
@@ -103,7 +106,7 @@ class RedisPingWaitStrategy(PollingWaitStrategy):
                         "requirepass (server args, config file)"
                     ) from exc
                 # Refused, reset, LOADING, BUSY...: the server cannot answer PONG yet.
-                raise NotReady(f"PING: {exc!r}") from exc
+                raise NotReady(f"PING: {type(exc).__name__}: {exc}") from exc
         return bool(answer)
 
     def describe(self) -> str:
