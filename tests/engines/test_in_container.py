@@ -38,6 +38,7 @@ PACKAGES = (
     "iniconfig",
     "packaging",
     "py",
+    "pygments",  # pytest >= 8.4
 )
 
 INNER_TEST = """
