@@ -15,9 +15,7 @@ from second_docker import unused_subnet
 
 
 def _openssl(*args: str) -> str:
-    return subprocess.run(
-        ["openssl", *args], capture_output=True, text=True, check=True
-    ).stdout
+    return subprocess.run(["openssl", *args], capture_output=True, text=True, check=True).stdout
 
 
 def test_certificates_chain_to_the_ca_and_name_loopback(tmp_path: Path) -> None:
