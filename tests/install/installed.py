@@ -48,9 +48,18 @@ def distributions(suffix: str) -> list[Path]:
     return found
 
 
+_SOURCE_TREE_PLUGINS = ("PYTEST_PLUGINS", "DOCKYARD_PYTEST_DISCOVERY")
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """The test's environment without anything that would reach the source tree or an index."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_"))}
+    # Nor the Bazel launcher's ways of loading dockyard-pytest: installed, its entry points
+    # alone must find it and the modules' plugins.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "PIP_")) and k not in _SOURCE_TREE_PLUGINS
+    }
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", **extra)
     return env
 

@@ -1,8 +1,9 @@
 """The released wheels, installed with their declared dependencies, run the modules' examples.
 
 A fresh virtual environment gets every wheel (see installed.py); each `modules/*/examples/*.py`
-then runs on that environment's python, from a copy outside the source tree, with warnings
-as errors (the filters of tools/bazel/pytest_main.py), against the real engine.
+and `plugins/*/examples/*.py` (pytest suites on dockyard-pytest's fixtures) then runs on that
+environment's python, from a copy outside the source tree, with warnings as errors (the
+filters of tools/bazel/pytest_main.py), against the real engine.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from installed import (
     wheelhouse,
 )
 
-EXAMPLES = sorted(ROOT.glob("modules/*/examples/*.py"))
+EXAMPLES = sorted([*ROOT.glob("modules/*/examples/*.py"), *ROOT.glob("plugins/*/examples/*.py")])
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,9 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def test_every_module_has_examples() -> None:
     modules = {p.name for p in ROOT.glob("modules/*") if (p / "wheel").is_dir()}
-    with_examples = {p.parent.parent.name for p in EXAMPLES}
+    with_examples = {
+        p.parent.parent.name for p in EXAMPLES if p.parent.parent.parent.name == "modules"
+    }
     assert modules and modules == with_examples
 
 

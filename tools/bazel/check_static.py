@@ -2,8 +2,10 @@
 
 Arguments: the distribution's directory (e.g. modules/redis) and its pyproject.toml, whose
 [tool.ruff] and [tool.mypy] sections are the configuration and whose
-[tool.setuptools.packages.find] names the packages to check (core has two). dockyard.core is
-on the mypy path so modules type-check against the real core, never a stub of it.
+[tool.setuptools.packages.find] names the packages to check (core has two), then the source
+roots of other Dockyard distributions the code imports (plugins/pytest for a module's pytest
+plugin). dockyard.core is on the mypy path so modules type-check against the real core,
+never a stub of it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def run(title: str, command: list[str], env: dict[str, str]) -> bool:
     return result.returncode == 0
 
 
-def main(distribution: str, pyproject: str) -> int:
+def main(distribution: str, pyproject: str, *roots: str) -> int:
     find = tomllib.loads(Path(pyproject).read_text())["tool"]["setuptools"]["packages"]["find"]
     declared = sorted(pattern.removeprefix("dockyard.").rstrip("*") for pattern in find["include"])
     package_dirs = sorted(p.name for p in (Path(distribution) / "dockyard").iterdir() if p.is_dir())
@@ -32,7 +34,7 @@ def main(distribution: str, pyproject: str) -> int:
         print(f"{distribution}/dockyard must hold {declared} (its pyproject), holds {package_dirs}")
         return 1
     scratch = os.environ.get("TEST_TMPDIR", "/tmp")
-    env = dict(os.environ, MYPYPATH=os.pathsep.join(dict.fromkeys(["core", distribution])))
+    env = dict(os.environ, MYPYPATH=os.pathsep.join(dict.fromkeys(["core", distribution, *roots])))
     sources = [str(Path(distribution) / "dockyard")]
     ruff_ok = run(
         f"ruff check {distribution}",
@@ -59,4 +61,4 @@ def main(distribution: str, pyproject: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:]))

@@ -41,6 +41,10 @@ def _with_images(images, docker, data, env):
         if str(label) not in [str(known) for known in labels]:
             labels.append(label)
     env = dict(env)
+    if "DOCKYARD_PYTEST_DISCOVERY" not in env:
+        # Sources on sys.path have no entry-point metadata: dockyard-pytest finds the module
+        # plugins (dockyard/<name>/_pytest.py) among the target's deps instead.
+        env["DOCKYARD_PYTEST_DISCOVERY"] = "namespace"
     if labels:
         env["DOCKYARD_IMAGE_RECORDS"] = " ".join(["$(rootpath %s)" % label for label in labels])
     if docker and DOCKYARD_CONFIG["shared_services"] and "DOCKYARD_SHARING" not in env:
@@ -123,7 +127,7 @@ def dockyard_script_test(name, script, srcs = [], deps = [], data = [], images =
         **kwargs
     )
 
-def dockyard_wheel(name, library, pyproject, **kwargs):
+def dockyard_wheel(name, library, pyproject, static_deps = [], static_roots = [], **kwargs):
     """A distribution's sdist and wheel, and their release gates.
 
     `name` is the directory holding the sdist and the wheel of `library`'s own `dockyard/…`
@@ -132,6 +136,8 @@ def dockyard_wheel(name, library, pyproject, **kwargs):
     complete metadata), `<name>_reproducible_test` (a second build, `<name>_perturbed`, gives the same bytes),
     `<name>_static_test` (ruff and mypy --strict over the code). `<name>_examples` is the
     package's `examples/`, which the install test runs against the installed wheels.
+    `static_deps` and the source roots `static_roots` (e.g. "plugins/pytest") are what the
+    code imports besides core, for the static check.
     """
     readme = native.glob(["README.md"])
     python_distribution(
@@ -190,16 +196,19 @@ def dockyard_wheel(name, library, pyproject, **kwargs):
         name = name + "_static_test",
         srcs = [Label("//tools/bazel:check_static.py")],
         main = Label("//tools/bazel:check_static.py"),
-        args = [native.package_name(), "$(rootpath %s)" % pyproject],
+        args = [native.package_name(), "$(rootpath %s)" % pyproject] + static_roots,
         data = [pyproject],
         # Modules type-check against the real core; core is its own library.
-        deps = [library] + ([] if native.package_name() == "core" else [Label("//core")]) + [requirement("mypy"), requirement("ruff")],
+        deps = [library] + ([] if native.package_name() == "core" else [Label("//core")]) + static_deps + [requirement("mypy"), requirement("ruff")],
         python_version = "PY3",
         srcs_version = "PY3",
         size = "medium",
     )
 
-def dockyard_module(name, deps = [], data = [], test_deps = [], images = []):
+_PYTEST_PLUGIN = Label("//plugins/pytest")
+_PYTEST_PLUGIN_ROOT = "plugins/pytest"
+
+def dockyard_module(name, deps = [], data = [], test_deps = [], images = [], example_deps = []):
     """Every module's BUILD file in one call, so each has the identical shape.
 
     - `:<name>`: the library of `dockyard/<name>/`, on top of `//core` and `deps`;
@@ -208,13 +217,19 @@ def dockyard_module(name, deps = [], data = [], test_deps = [], images = []):
       from tools/images/images.toml, when there is one);
     - `:wheel` with its contents and static checks (see dockyard_wheel);
     - each `examples/*.py` run as a test, so the documented usage keeps working;
-    - each `benchmarks/*.py` as a manual binary: `bazel run //modules/<name>:bench_…`.
+    - each `benchmarks/*.py` as a manual binary: `bazel run //modules/<name>:bench_…`
+      (examples and benchmarks get `example_deps` besides the library).
+
+    A module's pytest plugin (`dockyard/<name>/_pytest.py`, found by dockyard-pytest) is
+    part of the library; its static check sees dockyard-pytest and pytest.
     """
     library = ":" + name
     images = images or ([name] if name in IMAGES else [])
+    # Top-level modules besides dockyard/ (pyproject's py-modules; dockyard-pytest has one).
+    top_level = native.glob(["*.py"])
     dockyard_library(
         name = name,
-        srcs = native.glob(["dockyard/%s/**/*.py" % name]),
+        srcs = native.glob(["dockyard/%s/**/*.py" % name]) + top_level,
         data = ["dockyard/%s/py.typed" % name] + data,
         deps = [Label("//core")] + deps,
     )
@@ -227,13 +242,21 @@ def dockyard_module(name, deps = [], data = [], test_deps = [], images = []):
             deps = [library, Label("//tools/images:image_manifest")] + test_deps,
             images = images,
         )
-    dockyard_wheel(name = "wheel", library = library, pyproject = "pyproject.toml")
+    has_plugin = bool(native.glob(["dockyard/%s/_pytest.py" % name])) and name != "pytest"
+    dockyard_wheel(
+        name = "wheel",
+        library = library,
+        pyproject = "pyproject.toml",
+        top_level = top_level,
+        static_deps = [_PYTEST_PLUGIN, requirement("pytest")] if has_plugin else [],
+        static_roots = [_PYTEST_PLUGIN_ROOT] if has_plugin else [],
+    )
     for src in native.glob(["examples/*.py"]):
         dockyard_script_test(
             name = "example_" + src[len("examples/"):-len(".py")],
             script = src,
             data = native.glob(["examples/*"], exclude = ["examples/*.py"]),
-            deps = [library],
+            deps = [library] + example_deps,
             images = images,
         )
     for src in native.glob(["benchmarks/*.py"]):
@@ -241,7 +264,8 @@ def dockyard_module(name, deps = [], data = [], test_deps = [], images = []):
             name = src[len("benchmarks/"):-len(".py")],
             srcs = [src],
             main = src,
-            deps = [library],
+            data = native.glob(["benchmarks/data/**", "tests/data/**"]),
+            deps = [library] + example_deps,
             legacy_create_init = 0,
             python_version = "PY3",
             srcs_version = "PY3",

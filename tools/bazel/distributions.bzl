@@ -10,4 +10,5 @@ DISTRIBUTIONS = [
     "//modules/kafka",
     "//modules/postgres",
     "//modules/redis",
+    "//plugins/pytest",
 ]

@@ -8,10 +8,16 @@ target lists reach the test as DOCKYARD_IMAGE_SUBSTITUTIONS (image_env.py).
 Every warning is an error (`-W error`): a deprecation in a dependency is a failure to fix
 while the old spelling still works, not a surprise when the new release removes it. The
 exceptions below are explicit, each with the reason it cannot be fixed here.
+
+When the target depends on dockyard-pytest (//plugins/pytest), which Bazel puts on sys.path
+without the distribution's metadata, the plugin is named in PYTEST_PLUGINS (pytest's own
+variable, so the test's pytester runs, subprocesses and xdist workers load it too); the
+macro's DOCKYARD_PYTEST_DISCOVERY=namespace lets it find the module plugins among the deps.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 
@@ -33,12 +39,27 @@ WARNING_FILTERS = [
 ]
 
 
+PLUGIN = "dockyard.pytest"
+
+
+def load_dockyard_plugin() -> None:
+    """Name dockyard-pytest in PYTEST_PLUGINS when the target has it (never twice)."""
+    try:
+        present = importlib.util.find_spec(PLUGIN) is not None
+    except ImportError:  # no `dockyard` namespace on the path at all
+        present = False
+    listed = [p.strip() for p in os.environ.get("PYTEST_PLUGINS", "").split(",") if p.strip()]
+    if present and PLUGIN not in listed:
+        os.environ["PYTEST_PLUGINS"] = ",".join([*listed, PLUGIN])
+
+
 def main(test_files: list[str]) -> int:
     try:
         apply_to_process()
     except ImageRecordError as error:
         print(f"dockyard_test: {error}", file=sys.stderr)
         return 1
+    load_dockyard_plugin()
     runfiles = os.environ.get("TEST_SRCDIR", "")
     workspace = os.environ.get("TEST_WORKSPACE", "")
     root = os.path.join(runfiles, workspace) if runfiles else os.getcwd()

@@ -27,7 +27,12 @@ def _python_distribution_impl(ctx):
     prefix = (package + "/dockyard/") if package else "dockyard/"
     info = ctx.attr.library[DefaultInfo]
     files = depset(transitive = [info.files, info.default_runfiles.files]).to_list()
-    own = [f for f in files if f.short_path.startswith(prefix) and "__pycache__" not in f.short_path]
+    top_level = [f.short_path for f in ctx.files.top_level]
+    own = [
+        f
+        for f in files
+        if (f.short_path.startswith(prefix) or f.short_path in top_level) and "__pycache__" not in f.short_path
+    ]
     if not own:
         fail("%s holds no file under %s" % (ctx.attr.library.label, prefix))
     sources = [ctx.file.pyproject] + ctx.files.srcs + [ctx.file.license] + own
@@ -56,6 +61,7 @@ python_distribution = rule(
     implementation = _python_distribution_impl,
     attrs = {
         "library": attr.label(mandatory = True, doc = "the py_library whose own dockyard/… files ship"),
+        "top_level": attr.label_list(allow_files = [".py"], doc = "top-level modules beside dockyard/ (pyproject's py-modules)"),
         "pyproject": attr.label(mandatory = True, allow_single_file = ["pyproject.toml"]),
         "srcs": attr.label_list(allow_files = True, doc = "other files pyproject.toml names, e.g. its readme"),
         "license": attr.label(allow_single_file = True, default = Label("//:LICENSE")),

@@ -20,7 +20,13 @@ from packaging.version import Version
 
 HERE = Path(__file__).absolute().parent
 ROOT = HERE.parent.parent
-PYPROJECTS = sorted([ROOT / "core/pyproject.toml", *ROOT.glob("modules/*/pyproject.toml")])
+PYPROJECTS = sorted(
+    [
+        ROOT / "core/pyproject.toml",
+        *ROOT.glob("modules/*/pyproject.toml"),
+        *ROOT.glob("plugins/*/pyproject.toml"),
+    ]
+)
 LOCKS = ["requirements.lock", "requirements-lowest.lock", "requirements-newest.lock"]
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ \\]+)", re.MULTILINE)
 

@@ -9,22 +9,42 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kafka.errors import KafkaError
 
 if TYPE_CHECKING:
     from kafka import KafkaConsumer, KafkaProducer
 
-    from ._container import KafkaContainer
+__all__ = ["Broker", "TopicNamespace"]
 
-__all__ = ["TopicNamespace"]
+
+class Broker(Protocol):
+    """What a namespace needs of its broker: a KafkaContainer, or a broker given by address."""
+
+    def create_topics(
+        self,
+        *topics: str,
+        partitions: int = ...,
+        replication_factor: int = ...,
+        configs: dict[str, str] | None = ...,
+        exist_ok: bool = ...,
+        timeout: float = ...,
+    ) -> list[str]: ...
+
+    def producer(self, **kwargs: Any) -> KafkaProducer: ...
+
+    def consumer(
+        self, *topics: str, group_id: str | None = None, **kwargs: Any
+    ) -> KafkaConsumer: ...
+
+    def admin(self, **kwargs: Any) -> Any: ...
 
 
 class TopicNamespace:
     """Topic and group names of one test: ``topic("orders")`` → ``t123-ab12cd34.orders``."""
 
-    def __init__(self, kafka: KafkaContainer, prefix: str | None = None) -> None:
+    def __init__(self, kafka: Broker, prefix: str | None = None) -> None:
         self.kafka = kafka
         self.prefix = prefix or f"t{os.getpid()}-{uuid.uuid4().hex[:8]}."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self
 from urllib.parse import quote
@@ -19,11 +19,13 @@ from dockyard.core import (
 )
 
 from . import _drivers
+from ._access import DatabaseAccess
 from ._snapshots import DatabaseAdmin
+from ._unset import _UNSET, _Unset
 from ._wait import PostgresReadyWaitStrategy
 
 if TYPE_CHECKING:
-    import sqlalchemy
+    pass
 
 __all__ = ["PostgresContainer"]
 
@@ -51,14 +53,6 @@ _ENV_TO_ATTRIBUTE: Final = {
 }
 
 
-class _Unset:
-    def __repr__(self) -> str:
-        return "<default driver>"
-
-
-_UNSET: Final = _Unset()
-
-
 def _setting_value(value: object) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
@@ -69,7 +63,7 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-class PostgresContainer(ServiceContainer):
+class PostgresContainer(DatabaseAccess, ServiceContainer):
     """PostgreSQL with the official image's interface (``POSTGRES_USER`` & co.).
 
     >>> with PostgresContainer() as pg:                    # doctest: +SKIP
@@ -309,17 +303,6 @@ class PostgresContainer(ServiceContainer):
             alias = self.network_alias()
         return self._url(driver, alias, self.port, dbname or self.dbname)
 
-    def get_engine(self, driver: str | _Unset | None = _UNSET, **kwargs: Any) -> sqlalchemy.Engine:
-        """A SQLAlchemy engine for the container's database (``kwargs`` go to create_engine)."""
-        try:
-            import sqlalchemy
-        except ModuleNotFoundError as exc:
-            raise ConfigurationError(
-                "get_engine() needs SQLAlchemy: `pip install 'dockyard-postgres[sqlalchemy]'`, "
-                "or connect with your driver and get_connection_url(driver=None)."
-            ) from exc
-        return sqlalchemy.create_engine(self.get_connection_url(driver=driver), **kwargs)
-
     def connect(self, dbname: str | None = None, *, autocommit: bool = False) -> Any:
         """A DB-API connection of the container's driver (psycopg2, psycopg or pg8000)."""
         return _drivers.connect(
@@ -374,40 +357,3 @@ class PostgresContainer(ServiceContainer):
         created = self.admin.create_from_template(name, template or self.admin.template)
         self._made.add(created)
         return created
-
-    def fresh_database(
-        self,
-        name: str | None = None,
-        *,
-        template: str | None = None,
-        driver: str | _Unset | None = _UNSET,
-    ) -> str:
-        """Create a new database and return its URL.
-
-        It is a copy of the prepared template (the main database after the init scripts and
-        ``with_template_setup``), or of ``template`` (a snapshot name). Nobody's session is
-        ended, so other processes sharing the server are safe. ``name`` defaults to a name
-        unique across processes; the database is dropped at ``stop()`` (with the server, if
-        this process owns it).
-        """
-        return self.get_connection_url(driver=driver, dbname=self._clone(name, template))
-
-    def drop_database(self, name: str) -> None:
-        """Drop a database (terminating its sessions); no error when it does not exist."""
-        self.admin.drop(name)
-        self._made.discard(name)
-
-    @contextlib.contextmanager
-    def isolated_database(
-        self,
-        *,
-        template: str | None = None,
-        driver: str | _Unset | None = _UNSET,
-    ) -> Iterator[str]:
-        """Context manager: a fresh database (see :meth:`fresh_database`), dropped on exit."""
-        created = self._clone(None, template)
-        try:
-            yield self.get_connection_url(driver=driver, dbname=created)
-        finally:
-            self.admin.drop(created)
-            self._made.discard(created)

@@ -20,8 +20,7 @@ from ._isolation import (
     DatabaseLeases,
     Isolation,
     RedisIsolationError,
-    delete_prefixed,
-    namespace_prefix,
+    isolated,
 )
 from ._wait import RedisPingWaitStrategy
 
@@ -189,21 +188,10 @@ class RedisContainer(ServiceContainer):
     def isolated_database(self, **kwargs: Any) -> Iterator[Isolation]:
         """A database of the test's own for the ``with`` block (a key prefix in database 0
         when every database is leased); released and emptied of the test's keys after."""
-        db = self._leases.acquire()
-        if db is not None:
-            try:
-                with self.get_client(**{**kwargs, "db": db}) as client:
-                    yield Isolation(client, db)
-            finally:
-                self._leases.release(db)
-            return
-        prefix = namespace_prefix()
-        with self.get_client(**{**kwargs, "db": 0}) as client:
-            try:
-                yield Isolation(client, 0, prefix)
-            finally:
-                with contextlib.suppress(redis.RedisError):
-                    delete_prefixed(client, prefix)
+        with isolated(
+            self.get_client, self._leases.acquire(), self._leases.release, **kwargs
+        ) as it:
+            yield it
 
     def _database_count(self) -> int:
         if self._databases is None:

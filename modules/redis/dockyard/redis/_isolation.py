@@ -16,8 +16,9 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
@@ -141,3 +142,29 @@ def delete_prefixed(client: redis.Redis, prefix: str) -> None:
             batch.clear()
     if batch:
         client.delete(*batch)
+
+
+@contextlib.contextmanager
+def isolated(
+    get_client: Callable[..., redis.Redis],
+    db: int | None,
+    release: Callable[[int], None],
+    **kwargs: Any,
+) -> Iterator[Isolation]:
+    """The ``with`` block of ``isolated_database``: leased database ``db`` (handed back to
+    ``release`` after), or with ``db`` None a key prefix of its own in database 0 (its keys
+    deleted after)."""
+    if db is not None:
+        try:
+            with get_client(**{**kwargs, "db": db}) as client:
+                yield Isolation(client, db)
+        finally:
+            release(db)
+        return
+    prefix = namespace_prefix()
+    with get_client(**{**kwargs, "db": 0}) as client:
+        try:
+            yield Isolation(client, 0, prefix)
+        finally:
+            with contextlib.suppress(redis.RedisError):
+                delete_prefixed(client, prefix)
