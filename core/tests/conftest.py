@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -73,6 +74,20 @@ def no_leftovers(docker_client: Any) -> Iterator[None]:
     after_n = network_ids(docker_client, label=label)
     assert after_c <= before_c, f"containers left behind: {after_c - before_c}"
     assert after_n <= before_n, f"networks left behind: {after_n - before_n}"
+
+
+#: The engine the run targets: "local", or "tls"/"podman"/"ssh" under //tests/engines.
+ENGINE_UNDER_TEST = os.environ.get("DOCKYARD_ENGINE_UNDER_TEST", "local")
+#: What Podman 4.3 (rootful, cgroup v1, no systemd) does not do; see docs/engines.md.
+not_on_podman = pytest.mark.skipif(
+    ENGINE_UNDER_TEST == "podman", reason="Podman 4.3 here: see docs/engines.md"
+)
+
+
+def engine_host() -> str:
+    """Where published ports answer: a tcp:// or ssh:// engine's address, else localhost."""
+    url = urlparse(os.environ.get("DOCKER_HOST", ""))
+    return url.hostname if url.scheme in ("tcp", "ssh") and url.hostname else "localhost"
 
 
 def redis_ping(host: str, port: int, timeout: float = 2.0) -> bool:

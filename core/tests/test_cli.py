@@ -30,6 +30,16 @@ def test_doctor_names_engine_host_reaper_and_images(capsys: pytest.CaptureFixtur
     assert "engine:" in out and "host:" in out and out.rstrip().endswith("ok")
 
 
+def test_doctor_says_every_address_when_ports_are_not_published_on_loopback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A documentation address (RFC 5737): doctor only prints it, nothing connects to it.
+    monkeypatch.setenv("TESTCONTAINERS_HOST_OVERRIDE", "192.0.2.10")
+    code, out = run(capsys, "doctor")
+    assert code == 0
+    assert "host:    192.0.2.10 " in out and "ports published on every address" in out
+
+
 def test_doctor_without_an_engine_says_so(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import docker.errors
 import docker.types
 import pytest
-from conftest import REDIS, container_ids, redis_ping, unique, wait_until
+from conftest import REDIS, container_ids, engine_host, redis_ping, unique, wait_until
 
 from dockyard.core import (
     LABEL_LANG,
@@ -78,7 +78,8 @@ def test_context_manager_ports_and_host() -> None:
         .with_exposed_ports(6379, "6380/tcp", "53/udp")
         .waiting_for(READY) as redis
     ):
-        assert redis.host() == "localhost"  # this machine has /.dockerenv but its own engine
+        # This machine has /.dockerenv but its own engine; a tcp:// engine is at its address.
+        assert redis.host() == engine_host()
         assert redis.get_container_host_ip() == redis.host()
         port = redis.mapped_port(6379)
         assert redis.get_exposed_port("6379/tcp") == port
@@ -122,7 +123,7 @@ def test_bind_ports_fixed_host_port() -> None:
         free = s.getsockname()[1]
     with DockerContainer(REDIS).with_bind_ports(6379, free).waiting_for(READY) as redis:
         assert redis.mapped_port(6379) == free
-        assert redis_ping("localhost", free)
+        assert redis_ping(engine_host(), free)
 
 
 def test_builder_options_reach_the_container(tmp_path: Path) -> None:
@@ -301,5 +302,8 @@ def test_mapped_port_of_a_container_that_died_is_an_error_not_a_stale_port() -> 
     with DockerContainer(REDIS).with_exposed_ports(6379).waiting_for(READY) as redis:
         assert redis.mapped_port(6379) > 0  # now cached
         redis.get_wrapped_container().kill()
+        # The exit reaches Dockyard as the end of the log stream (Podman ends it a moment
+        # after kill returns); mapped_port() itself asks the engine nothing.
+        assert wait_until(lambda: redis.running.exited, 10)
         with pytest.raises(ContainerNotRunningError, match=r"not running.*exit code"):
             redis.mapped_port(6379)

@@ -159,7 +159,9 @@ def test_a_log_consumer_gets_every_line_of_output(caplog: pytest.LogCaptureFixtu
     )
     with container:
         assert wait_until(lambda: len(seen) >= 2, 5, 0.05)
-    assert seen[:2] == ["first", "second"]
+    # Every line of both streams; not their order: an engine copies stdout and stderr
+    # separately, and a second dockerd under load was seen to deliver "second" first.
+    assert sorted(seen[:2]) == ["first", "second"]
     assert [r.getMessage() for r in caplog.records if r.name == "tests.container-output"] == [
         "first"
     ]

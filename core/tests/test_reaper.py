@@ -53,6 +53,10 @@ def exists(getter: Any, ident: str) -> bool:
         return True
     except docker.errors.NotFound:
         return False
+    except docker.errors.APIError as exc:  # Podman says 500 for one being removed
+        if "no such container" in str(exc):
+            return False
+        raise
 
 
 def test_filter_line_is_ryuk_protocol() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from dockyard.core._host import (
     engine_gateways,
     engine_is_local,
     route_gateways,
+    socket_peer_shares_our_network,
 )
 
 
@@ -42,6 +44,7 @@ def test_override_wins() -> None:
         ("tcp://docker.example:2375", "docker.example"),
         ("http://10.0.0.5:2375", "10.0.0.5"),
         ("https://dind:2376", "dind"),
+        ("ssh://tester@127.0.0.1:2222", "127.0.0.1"),
     ],
 )
 def test_tcp_docker_host_gives_its_host(url: str, host: str) -> None:
@@ -148,7 +151,8 @@ class _GatewayEngine:
         self,
         ipam: list[dict[str, str]] | None = None,
         me: dict[str, Any] | None = None,
-        url: str = "unix:///var/run/docker.sock",
+        # No socket there: the real engine's socket would count as served beside us.
+        url: str = "unix:///nonexistent/docker.sock",
     ) -> None:
         self.ipam = [{"Subnet": "192.0.2.0/24", "Gateway": "192.0.2.1"}] if ipam is None else ipam
         self.me = me
@@ -193,3 +197,36 @@ def test_probe_picks_reachable_candidate_and_caches(
     assert probes == ["localhost"]  # stops at the first reachable candidate
     assert resolver.resolve(listening_port) == "localhost"
     assert probes == ["localhost"]  # cached for the session
+
+
+def test_an_engine_socket_served_from_our_network_namespace_is_local(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dockyard.core._host as host_mod
+
+    monkeypatch.setattr(host_mod, "running_in_container", lambda: True)
+    path = tmp_path / "engine.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(path))
+        server.listen(4)
+        # This process serves it: same network namespace, whatever the bridge says (Podman
+        # has no bridge before its first container).
+        assert socket_peer_shares_our_network(f"unix://{path}")
+        engine = _GatewayEngine(ipam=[{"Subnet": "198.51.100.0/24"}], url=f"unix://{path}")
+        assert engine_is_local(engine)  # type: ignore[arg-type]
+        resolver = HostResolver(engine, None)  # type: ignore[arg-type]
+        assert resolver.decision().host == "localhost"
+        assert resolver.publish_address() == "127.0.0.1"
+    assert not socket_peer_shares_our_network(f"unix://{path}")  # nobody listens
+    assert not socket_peer_shares_our_network("tcp://127.0.0.1:2375")
+
+
+def test_every_address_is_published_as_the_engines_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dockyard.core._host as host_mod
+
+    monkeypatch.setattr(host_mod, "running_in_container", lambda: True)
+    elsewhere = _GatewayEngine(ipam=[{"Subnet": "198.51.100.0/24"}], url="unix:///x.sock")
+    # "" and not "0.0.0.0": Podman's netavark matches a literal 0.0.0.0 against no packet.
+    assert HostResolver(elsewhere, None).publish_address() == ""  # type: ignore[arg-type]

@@ -55,6 +55,10 @@ def _with_images(images, docker, data, env):
         env.setdefault("DOCKYARD_SHARING_GRACE", "60")
     return data + labels, env
 
+def image_data_and_env(images, docker, data, env):
+    """data and env that give a test the listed images (for test macros of other packages)."""
+    return _with_images(images, docker, data, env)
+
 def dockyard_library(name, srcs, deps = [], data = [], **kwargs):
     """A py_library rooted at its Bazel package, so `dockyard/<name>/…` imports as a namespace."""
     native.py_library(

@@ -44,4 +44,11 @@ IMAGES = {
         "substitutes": "testcontainers/ryuk",
         "deps": ["base"],
     },
+    "host-relay": {
+        "recipe": "host-relay",
+        "tag": "dockyard.local/host-relay:1",
+        "upstream": "dockyard/host-relay:1",
+        "substitutes": "dockyard/host-relay",
+        "deps": ["base"],
+    },
 }

@@ -57,6 +57,7 @@ from ._errors import (
     StartupTimeoutError,
 )
 from ._exec import ExecConfig, ExecResult
+from ._host_ports import HOST_INTERNAL, HostPortsError, expose_host_ports
 from ._images import resolve_image_name
 from ._labels import (
     LABEL_BASE,
@@ -113,6 +114,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "HOST_INTERNAL",
     "LABEL_BASE",
     "LABEL_HASH",
     "LABEL_LANG",
@@ -153,6 +155,7 @@ __all__ = [
     "FileExistsWaitStrategy",
     "HealthcheckWaitStrategy",
     "HookError",
+    "HostPortsError",
     "HttpWaitStrategy",
     "ImageBuildError",
     "ImageNotFoundError",
@@ -191,6 +194,7 @@ __all__ = [
     "create_labels",
     "current_session",
     "default_gateway_ip",
+    "expose_host_ports",
     "get_docker_host",
     "get_running_in_container_id",
     "inside_container",

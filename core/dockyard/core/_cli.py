@@ -80,7 +80,9 @@ def _print_doctor(report: dict[str, Any]) -> None:
     versions = f"Docker {engine['version']} (API {engine['api']}), {engine['os']}"
     print(f"engine:  {engine['url']} - {versions}")
     host = report["host"]
-    print(f"host:    {host['host']} ({host['why']}); ports published on {host['publish_address']}")
+    # "" is the engine's own spelling of every address (see HostResolver.publish_address).
+    published = host["publish_address"] or "every address"
+    print(f"host:    {host['host']} ({host['why']}); ports published on {published}")
     reaper = report["reaper"]
     if reaper["disabled"]:
         print("reaper:  disabled (TESTCONTAINERS_RYUK_DISABLED): a killed run leaves containers")

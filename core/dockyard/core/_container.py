@@ -210,6 +210,15 @@ class DockerContainer(TestcontainersMethods, Lifecycle):
         before any network: the next one added)."""
         return self._set(self._spec.with_network_aliases(*aliases, network=network))
 
+    def with_access_to_host_ports(self, *ports: int) -> Self:
+        """Reach ``localhost:PORT`` of the test process from this container as
+        ``host.testcontainers.internal:PORT`` (see ``expose_host_ports``)."""
+        if not ports:
+            raise ConfigurationError(
+                "with_access_to_host_ports() needs at least one port, e.g. 8080."
+            )
+        return self._set(self._spec.with_host_ports(*ports))
+
     @property
     def networks(self) -> list[str]:
         """Names of the networks this container joins, in the order they were added."""

@@ -15,7 +15,7 @@ import logging
 import os
 import socket
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -42,6 +42,9 @@ REQUEST_TIMEOUT = 120
 # Every running container holds one streaming connection (its log stream); docker-py's
 # default pool of 10 would discard connections with a warning beyond ten containers.
 POOL_SIZE = 64
+# How long a log stream's headers may take before the stream is opened on the reader's
+# thread instead (Docker answers at once; Podman 4.3 only with the first output).
+LOG_HEADERS_TIMEOUT = 2.0
 STDOUT, STDERR = 1, 2
 
 # testcontainers-python constructor arguments that docker-py's create() spells differently.
@@ -107,6 +110,8 @@ class Engine(Protocol):
     def wait_container(self, ident: str, timeout: float | None = None) -> int: ...
 
     def connect_network(self, network: str, ident: str, aliases: Sequence[str]) -> None: ...
+
+    def disconnect_network(self, network: str, ident: str) -> None: ...
 
     def put_archive(self, ident: str, path: str, data: bytes) -> None: ...
 
@@ -179,6 +184,26 @@ def _explanation(exc: docker.errors.APIError) -> str:
     return str(text or exc).strip()
 
 
+NETWORK_CREATE_ATTEMPTS = 3
+_VANISHED_INTERFACE = "no such network interface"
+
+# Podman 4.3's compatible API answers some of Docker's 404s and 409s with a 500; its words
+# tell them apart (e.g. "no such container", "the container name ... is already in use").
+_PODMAN_NOT_FOUND = ("no such container", "no such network", "no such image", "no such volume")
+_PODMAN_CONFLICT = ("is already in use",)
+
+
+def _podman_status(status: int | None, explanation: str) -> int | None:
+    if status != 500:
+        return status
+    text = explanation.lower()
+    if any(words in text for words in _PODMAN_NOT_FOUND):
+        return 404
+    if any(words in text for words in _PODMAN_CONFLICT):
+        return 409
+    return status
+
+
 @contextlib.contextmanager
 def engine_errors(url: str, action: str) -> Iterator[None]:
     """Turn what docker-py raises into Dockyard's hierarchy; interrupts pass unchanged."""
@@ -191,10 +216,13 @@ def engine_errors(url: str, action: str) -> Iterator[None]:
         ) from exc
     except docker.errors.APIError as exc:
         explanation = _explanation(exc)
-        kind = ConflictError if exc.status_code == 409 else EngineError
-        raise kind(
-            f"{action}: {explanation}", status_code=exc.status_code, explanation=explanation
-        ) from exc
+        status = _podman_status(exc.status_code, explanation)
+        if status == 404:
+            raise NotFoundError(
+                f"{action}: {explanation}", status_code=404, explanation=explanation
+            ) from exc
+        kind = ConflictError if status == 409 else EngineError
+        raise kind(f"{action}: {explanation}", status_code=status, explanation=explanation) from exc
     except requests.exceptions.ConnectionError as exc:
         raise DockerUnavailableError(f"{url}: {exc}") from exc
     except requests.exceptions.RequestException as exc:
@@ -213,6 +241,26 @@ def client_environment(docker_host: str | None) -> dict[str, str]:
     if docker_host:
         environment["DOCKER_HOST"] = docker_host
     return environment
+
+
+def pin_engine_ca(api: Any) -> None:
+    """Keep the engine's CA (DOCKER_CERT_PATH/ca.pem) in force for every request.
+
+    requests lets REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE (set machine-wide on many CI hosts)
+    replace a session's CA file, and then a TLS engine with its own CA fails every request
+    with CERTIFICATE_VERIFY_FAILED. Proxies and the rest of the environment still apply.
+    """
+    ca = getattr(api, "verify", None)
+    if not isinstance(ca, str):
+        return
+    merge = api.merge_environment_settings
+
+    def merge_keeping_ca(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        settings = dict(merge(*args, **kwargs))
+        settings["verify"] = ca
+        return settings
+
+    api.merge_environment_settings = merge_keeping_ca
 
 
 def make_client(**kwargs: Any) -> Any:
@@ -274,6 +322,30 @@ class _FrameStream:
             self._response.close()
 
 
+class _LazyStream:
+    """A log stream opened by whoever iterates it first (the log watcher's thread)."""
+
+    def __init__(self, open_stream: Callable[[], LogStream]) -> None:
+        self._open = open_stream
+        self._stream: LogStream | None = None
+        self._closed = False
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        if self._closed:
+            return
+        self._stream = self._open()
+        if self._closed:  # closed while the headers were awaited
+            self._stream.close()
+            return
+        yield from self._stream
+
+    def close(self) -> None:
+        # A reader still awaiting headers is released when the container goes away.
+        self._closed = True
+        if self._stream is not None:
+            self._stream.close()
+
+
 def _probe_unix_socket(url: str) -> None:
     """Fail on a unix socket nobody serves before docker-py tries it: docker-py's unix
     connection leaves its socket open when ``connect`` fails (a ResourceWarning later)."""
@@ -309,6 +381,7 @@ class DockerEngine:
                 max_pool_size=POOL_SIZE,
                 environment=client_environment(docker_host),
             )
+            pin_engine_ca(client.api)
             client.ping()
         except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
             if client is not None:
@@ -406,6 +479,10 @@ class DockerEngine:
         with self._errors(f"connecting container {ident[:12]} to network {network!r}"):
             self._api.connect_container_to_network(ident, network, aliases=list(aliases) or None)
 
+    def disconnect_network(self, network: str, ident: str) -> None:
+        with self._errors(f"disconnecting container {ident[:12]} from network {network!r}"):
+            self._api.disconnect_container_from_network(ident, network, force=True)
+
     def put_archive(self, ident: str, path: str, data: bytes) -> None:
         with self._errors(f"copying into container {ident[:12]}"):
             if not self._api.put_archive(ident, path, data):
@@ -459,10 +536,24 @@ class DockerEngine:
         return body if tty else _demultiplex(body)
 
     def follow_logs(self, ident: str, *, tty: bool) -> LogStream:
+        try:
+            return self._open_log_stream(ident, tty, LOG_HEADERS_TIMEOUT)
+        except EngineError as exc:
+            if not isinstance(exc.__cause__, requests.exceptions.ReadTimeout):
+                raise
+        # Podman (4.3) sends the response headers with the first output only, so a quiet
+        # container's stream opens on the reader's thread instead (nothing is lost: tail=all).
+        log.debug("no log headers from %s yet; the reader opens the stream", ident[:12])
+        return _LazyStream(lambda: self._open_log_stream(ident, tty, None))
+
+    def _open_log_stream(self, ident: str, tty: bool, headers_timeout: float | None) -> LogStream:
         params = {"stdout": 1, "stderr": 1, "follow": 1, "tail": "all"}
         with self._errors(f"following the logs of container {ident[:12]}"):
             response = self._api._get(
-                self._api._url("/containers/{0}/logs", ident), params=params, stream=True
+                self._api._url("/containers/{0}/logs", ident),
+                params=params,
+                stream=True,
+                timeout=(REQUEST_TIMEOUT, headers_timeout),
             )
             self._api._raise_for_status(response)
             sock = self._api._get_raw_response_socket(response)
@@ -481,6 +572,23 @@ class DockerEngine:
     # -- networks -----------------------------------------------------------------------
     def create_network(
         self, name: str, *, driver: str, labels: Mapping[str, str], options: Mapping[str, Any]
+    ) -> str:
+        for attempt in range(NETWORK_CREATE_ATTEMPTS):
+            try:
+                return self._create_network(name, driver, labels, options)
+            except EngineError as exc:
+                # Podman 4.3 lists the host's interfaces to pick a free subnet; one that
+                # vanishes meanwhile (another container's veth) fails the whole request.
+                if (
+                    _VANISHED_INTERFACE not in exc.explanation
+                    or attempt == NETWORK_CREATE_ATTEMPTS - 1
+                ):
+                    raise
+                log.debug("creating network %s raced an interface going away; again", name)
+        raise AssertionError("unreachable")
+
+    def _create_network(
+        self, name: str, driver: str, labels: Mapping[str, str], options: Mapping[str, Any]
     ) -> str:
         with self._errors(f"creating network {name!r}"):
             try:

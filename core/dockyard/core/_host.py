@@ -2,9 +2,10 @@
 
 The rules, in order:
 1. TESTCONTAINERS_HOST_OVERRIDE (or ``host.override``) wins.
-2. A tcp:// or http(s):// DOCKER_HOST: that URL's host.
+2. A tcp://, http(s):// or ssh:// DOCKER_HOST: that URL's host.
 3. A local socket (unix/npipe) outside a container: ``localhost``.
-4. A local socket inside a container: if the engine's bridge gateway (reported, or the
+4. A local socket inside a container: if the process serving the socket shares our
+   network namespace (SO_PEERCRED names it), or if the engine's bridge gateway (reported, or the
    first address of the bridge subnet when the engine reports none) is an address of
    this very network namespace, the engine runs beside us (e.g. a CI container that
    runs its own dockerd) and ``localhost`` is right. Otherwise the answer is ambiguous
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import socket
+import struct
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -71,7 +74,7 @@ def decide_host(
     if override:
         return HostDecision(host=override, reason="TESTCONTAINERS_HOST_OVERRIDE (host.override)")
     url = urlparse(docker_host)
-    if url.scheme in ("tcp", "http", "https"):
+    if url.scheme in ("tcp", "http", "https", "ssh"):
         return HostDecision(
             host=url.hostname or LOCALHOST, reason=f"the host of DOCKER_HOST={docker_host}"
         )
@@ -80,7 +83,7 @@ def decide_host(
     if engine_is_local():
         return HostDecision(
             host=LOCALHOST,
-            reason="inside a container, with the engine's bridge in this network namespace",
+            reason="inside a container, with the engine served from this network namespace",
         )
     found = [g for g in dict.fromkeys(gateways()) if g and g != LOCALHOST]
     # No gateway found: still probe loopback rather than assume it.
@@ -176,8 +179,35 @@ def route_gateways(route_text: str | None = None) -> list[str]:
     return list(dict.fromkeys(result))
 
 
+def socket_peer_shares_our_network(docker_host: str) -> bool:
+    """True when the process behind a unix:// engine socket is in our network namespace.
+
+    Decides without the engine's bridge, which Podman only creates with its first
+    container. A server outside our pid namespace (a mounted socket) shows as pid 0:
+    then nothing is known here and False is the answer.
+    """
+    url = urlparse(docker_host)
+    if url.scheme != "unix" or not url.path:
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(PROBE_TIMEOUT)
+            sock.connect(url.path)
+            raw = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        pid = struct.unpack("3i", raw)[0]
+        if pid <= 0:
+            return False
+        return os.readlink(f"/proc/{pid}/ns/net") == os.readlink("/proc/self/ns/net")
+    except (OSError, AttributeError) as exc:  # no SO_PEERCRED off Linux; no /proc access
+        log.debug("cannot tell where %s is served from: %s", docker_host, exc)
+        return False
+
+
 def engine_is_local(engine: Engine) -> bool:
-    """True when the engine's bridge is an address of this network namespace."""
+    """True when the engine's socket is served from our network namespace, or its bridge is
+    an address of this namespace."""
+    if socket_peer_shares_our_network(engine.url):
+        return True
     return any(
         address_is_local(a)
         for a in dict.fromkeys(engine_gateways(engine) + bridge_addresses(engine))
@@ -233,5 +263,7 @@ class HostResolver:
         return decision.fallback
 
     def publish_address(self) -> str:
-        """Where to publish ports: loopback when the tests reach the engine on loopback."""
-        return "127.0.0.1" if self.decision().is_loopback else "0.0.0.0"
+        """Where to publish ports: loopback when the tests reach the engine on loopback,
+        else every address, spelt as the engine's default ("") rather than "0.0.0.0":
+        Podman (netavark 1.4) turns a literal 0.0.0.0 into a rule that matches no packet."""
+        return "127.0.0.1" if self.decision().is_loopback else ""

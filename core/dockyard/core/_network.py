@@ -15,6 +15,7 @@ from ._errors import (
     DockyardError,
     EngineError,
 )
+from ._host_ports import leave_network
 from ._interrupts import interrupts_deferred
 from ._labels import LABEL_CREATION, LABEL_SESSION_ID
 from ._lifecycle import Lifecycle
@@ -101,6 +102,7 @@ class Network(Lifecycle):
                 return
             assert self._session is not None
             engine = self._session.engine
+            leave_network(self._session, self.name)
             deadline = time.monotonic() + DETACH_TIMEOUT
             while True:
                 try:

@@ -323,8 +323,9 @@ class RunningContainer:
         return LogFollower(self._watcher, callback, stdout=stdout, stderr=stderr)
 
     def health_status(self) -> str | None:
-        health = (self.reload().get("State") or {}).get("Health")
-        return str(health.get("Status")) if health else None
+        health = (self.reload().get("State") or {}).get("Health") or {}
+        # Podman 4.3 reports {"Status": ""} for a container without a health check.
+        return str(health["Status"]) if health.get("Status") else None
 
     # -- commands and files ---------------------------------------------------------------------
     def exec(

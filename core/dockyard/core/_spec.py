@@ -159,6 +159,8 @@ class ContainerSpec:
     # docker-py ``containers.create()`` keyword arguments the builder has no method for.
     options: Mapping[str, Any] = field(default_factory=_frozen)
     name: str | None = None
+    #: Ports of the test host this container reaches as host.testcontainers.internal.
+    host_ports: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, image: str) -> ContainerSpec:
@@ -315,6 +317,12 @@ class ContainerSpec:
         return aliases
 
     # -- the rest of docker-py's create() options --------------------------------------------
+    def with_host_ports(self, *ports: int) -> Self:
+        from ._host_ports import check_port
+
+        added = [check_port(p) for p in ports]
+        return self._replace(host_ports=tuple(dict.fromkeys((*self.host_ports, *added))))
+
     def with_options(self, **options: Any) -> Self:
         return self._replace(options=_frozen({**self.options, **options}))
 

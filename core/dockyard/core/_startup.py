@@ -28,6 +28,7 @@ from ._errors import (
     NotFoundError,
     ReadinessAbort,
 )
+from ._host_ports import with_host_access
 from ._images import ensure_image, resolve_image_name
 from ._interrupts import interrupts_deferred
 from ._labels import LABEL_CREATION, LABEL_HASH, LABEL_REUSE, base_labels
@@ -112,6 +113,7 @@ class Startup:
             elif self.mode == "plain":
                 self.session.ensure_reaper()
             self._create_networks()
+            options = with_host_access(self.session, self.spec, options, self.mode)
             running = self._reuse_or_create(options)
             self._finish(running)
             return running

@@ -243,6 +243,10 @@ class FakeEngine:
             )
         self._get(ident)["NetworkSettings"]["Networks"][network] = {"Aliases": list(aliases)}
 
+    def disconnect_network(self, network: str, ident: str) -> None:
+        self._record("disconnect_network", (network, ident))
+        self._get(ident)["NetworkSettings"]["Networks"].pop(network, None)
+
     def put_archive(self, ident: str, path: str, data: bytes) -> None:
         self._record("put_archive", ident)
         self._get(ident)
