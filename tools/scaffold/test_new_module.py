@@ -39,6 +39,7 @@ EXPECTED_MODULE_FILES = frozenset(
         "pyproject.toml",
         "dockyard/NAME/__init__.py",
         "dockyard/NAME/_container.py",
+        "dockyard/NAME/_pytest.py",
         "dockyard/NAME/_wait.py",
         "dockyard/NAME/py.typed",
         "examples/quickstart.py",
@@ -134,11 +135,20 @@ def root(tmp_path: Path) -> Path:
     return repo
 
 
-def _core_dir() -> Path:
-    spec = importlib.util.find_spec("dockyard.core")
+def _source_root(package: str, target: str) -> Path:
+    spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
-        pytest.fail("dockyard.core is not importable: run with core on the path (//core)")
-    return Path(spec.origin).parent.parent.parent  # core/dockyard/core/__init__.py
+        pytest.fail(f"{package} is not importable: run with it on the path ({target})")
+    return Path(spec.origin).parent.parent.parent  # <root>/dockyard/<name>/__init__.py
+
+
+def _core_dir() -> Path:
+    return _source_root("dockyard.core", "//core")
+
+
+def _plugin_dir() -> Path:
+    """dockyard-pytest, which the generated _pytest.py is typed against."""
+    return _source_root("dockyard.pytest", "//plugins/pytest")
 
 
 # -- the files written ---------------------------------------------------------------
@@ -231,7 +241,9 @@ def test_expected_shape_is_redis_shape() -> None:
     redis = REPO / "modules" / "redis"
     if not (redis / "BUILD.bazel").is_file():
         pytest.skip("modules/redis is not here (under Bazel only declared files are)")
-    assert module_shape(redis, "redis") == EXPECTED_MODULE_FILES
+    # Redis's own: a server given by URL and the database leases (its isolation helper).
+    extras = {"dockyard/NAME/_external.py", "dockyard/NAME/_isolation.py"}
+    assert module_shape(redis, "redis") - extras == EXPECTED_MODULE_FILES
     assert (REPO / "docs" / "modules" / "redis.md").is_file()
 
 
@@ -337,12 +349,13 @@ def test_generated_code_passes_ruff_and_mypy(root: Path, tmp_path: Path) -> None
     core = _core_dir()
     cache = str(tmp_path / "mypy-cache")
     mypy = ["mypy", "--config-file", config, "--cache-dir", cache, "--strict"]
-    env["MYPYPATH"] = os.pathsep.join([str(core), *map(str, modules)])
+    plugin = _plugin_dir()
+    env["MYPYPATH"] = os.pathsep.join([str(core), str(plugin), *map(str, modules)])
     packages = [arg for m in modules for arg in ("-p", f"dockyard.{m.name}")]
     run([*mypy, *packages], env, root)
     # The tests and the example are typed too (pytest ships its own types).
     for module in modules:
-        env["MYPYPATH"] = os.pathsep.join([str(core), str(module)])
+        env["MYPYPATH"] = os.pathsep.join([str(core), str(plugin), str(module)])
         run([*mypy, "tests", "examples"], env, module)
 
 
