@@ -42,8 +42,11 @@ def wheelhouse(variable: str) -> Path:
 
 
 def distributions(suffix: str) -> list[Path]:
-    """The distributions built by Bazel (the wheelhouses live outside ROOT)."""
-    found = sorted(ROOT.rglob(f"*{suffix}"))
+    """The distributions built by Bazel: ours, not the third-party wheelhouses (Bazel may
+    also link those under ROOT/external)."""
+    found = sorted(
+        p for p in ROOT.rglob(f"*{suffix}") if p.relative_to(ROOT).parts[0] != "external"
+    )
     assert found, f"no *{suffix} under {ROOT}"
     return found
 
@@ -122,5 +125,5 @@ def assert_imports_installed(python: Path, scratch: Path, wheels: list[Path]) ->
     )
     files = run([python, "-c", script, *modules], scratch).split()
     site = str(python.parent.parent / "lib")
-    assert len(files) == len(modules)
+    assert len(files) == len(modules), (modules, files)
     assert all(f.startswith(site) for f in files), f"imported from outside the venv: {files}"

@@ -75,8 +75,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        self._chunk(b"first line\n")
+        # Set before the first line goes out: a client that read it knows the stream is open.
         self.server.streaming.set()
+        self._chunk(b"first line\n")
         self.server.release.wait(timeout=30)
         self._chunk(b"last line\n")
         self._chunk(b"")
