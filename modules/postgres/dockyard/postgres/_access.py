@@ -1,8 +1,9 @@
 """What tests reach a PostgreSQL server through, one contract for a container and a server
-given by URL: a SQLAlchemy engine, and databases copied from a template.
+given by URL: DB-API connections, a SQLAlchemy engine, and databases copied from a template.
 
-A class mixing this in provides ``admin`` (its ``DatabaseAdmin``), ``_made`` (the names of
-the databases it created, dropped when it is done), ``_clone`` (creating one copy) and
+A class mixing this in provides ``_address()`` (where this process reaches the server), the
+credentials, ``admin`` (its ``DatabaseAdmin``), ``_made`` (the names of the databases it
+created, dropped when it is done), ``_clone`` (creating one copy) and
 ``get_connection_url``; this adds the public operations on top of them.
 """
 
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from dockyard.core import ConfigurationError
 
+from . import _drivers
 from ._snapshots import DatabaseAdmin
 from ._unset import _UNSET, _Unset
 
@@ -26,6 +28,14 @@ __all__ = ["DatabaseAccess"]
 class DatabaseAccess:
     if TYPE_CHECKING:  # what the class mixing this in provides
         _made: set[str]
+        driver: str | None
+        username: str
+        password: str
+        dbname: str
+
+        def _address(self) -> tuple[str, int]:
+            """Host and port this process reaches the server at."""
+            ...
 
         @property
         def admin(self) -> DatabaseAdmin: ...
@@ -50,6 +60,20 @@ class DatabaseAccess:
                 "or connect with your driver and get_connection_url(driver=None)."
             ) from exc
         return sqlalchemy.create_engine(self.get_connection_url(driver=driver), **kwargs)
+
+    def connect(self, dbname: str | None = None, *, autocommit: bool = False) -> Any:
+        """A DB-API connection of the server's driver (psycopg2, psycopg or pg8000)."""
+        host, port = self._address()
+        return _drivers.connect(
+            _drivers.resolve(self.driver),
+            host=host,
+            port=port,
+            user=self.username,
+            password=self.password,
+            dbname=dbname or self.dbname,
+            timeout=10,
+            autocommit=autocommit,
+        )
 
     def fresh_database(
         self,

@@ -303,18 +303,8 @@ class PostgresContainer(DatabaseAccess, ServiceContainer):
             alias = self.network_alias()
         return self._url(driver, alias, self.port, dbname or self.dbname)
 
-    def connect(self, dbname: str | None = None, *, autocommit: bool = False) -> Any:
-        """A DB-API connection of the container's driver (psycopg2, psycopg or pg8000)."""
-        return _drivers.connect(
-            _drivers.resolve(self.driver),
-            host=self.host(),
-            port=self.mapped_port(self.port),
-            user=self.username,
-            password=self.password,
-            dbname=dbname or self.dbname,
-            timeout=10,
-            autocommit=autocommit,
-        )
+    def _address(self) -> tuple[str, int]:
+        return self.host(), self.mapped_port(self.port)
 
     # -- snapshots and throw-away databases ------------------------------------------------
 

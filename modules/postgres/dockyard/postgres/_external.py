@@ -95,17 +95,8 @@ class ExternalPostgres(DatabaseAccess):
         place = f"{_url_host(host or self._host)}:{self.port}"
         return f"{self._scheme(driver)}://{user}:{password}@{place}/{database}"
 
-    def connect(self, dbname: str | None = None, *, autocommit: bool = False) -> Any:
-        return _drivers.connect(
-            _drivers.resolve(self.driver),
-            host=self._host,
-            port=self.port,
-            user=self.username,
-            password=self.password,
-            dbname=dbname or self.dbname,
-            timeout=10,
-            autocommit=autocommit,
-        )
+    def _address(self) -> tuple[str, int]:
+        return self._host, self.port
 
     @property
     def admin(self) -> DatabaseAdmin:
