@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from second_docker import BASE, EngineStartError, _alive, _run, remove_tree
+from second_docker import BASE, EngineStartError, _run, dead_runs, remove_tree
 
 PREFIX = "dockyard-podman-"
 START_TIMEOUT = 60.0
@@ -70,10 +70,7 @@ def _remove_all(directory: Path) -> None:
 
 def sweep_leftovers() -> None:
     """Remove what Podman services of dead processes left (with the lock held)."""
-    for directory in BASE.glob(f"{PREFIX}*"):
-        owner = directory.name[len(PREFIX) :].split("-")[0]
-        if not owner.isdigit() or _alive(int(owner)):
-            continue
+    for directory in dead_runs(PREFIX):
         with contextlib.suppress(OSError, ValueError):
             os.kill(int((directory / "service.pid").read_text()), signal.SIGKILL)
         _remove_all(directory)

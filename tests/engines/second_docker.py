@@ -59,6 +59,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def dead_runs(prefix: str) -> list[Path]:
+    """The run directories ``BASE/<prefix><pid>-…`` whose process is gone."""
+    found = []
+    for directory in BASE.glob(f"{prefix}*"):
+        owner = directory.name[len(prefix) :].split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            found.append(directory)
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,13 +133,10 @@ def sweep_leftovers() -> None:
         owner = name[len(BRIDGE_PREFIX) :]
         if name.startswith(BRIDGE_PREFIX) and owner.isdigit() and not _alive(int(owner)):
             _run("ip", "link", "del", name, check=False)
-    for directory in BASE.glob(f"{PREFIX}*"):
-        owner = directory.name[len(PREFIX) :].split("-")[0]
-        if owner.isdigit() and not _alive(int(owner)):
-            pid_file = directory / "dockerd.pid"
-            with contextlib.suppress(OSError, ValueError):
-                os.kill(int(pid_file.read_text()), signal.SIGKILL)
-            remove_tree(directory)
+    for directory in dead_runs(PREFIX):
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int((directory / "dockerd.pid").read_text()), signal.SIGKILL)
+        remove_tree(directory)
 
 
 @dataclass

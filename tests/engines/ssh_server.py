@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from second_docker import BASE, EngineStartError, _alive, _run, free_port
+from second_docker import BASE, EngineStartError, _run, dead_runs, free_port
 
 PREFIX = "dockyard-sshd-"
 START_TIMEOUT = 30.0
@@ -55,10 +55,7 @@ class SshServer:
 
 def sweep_leftovers() -> None:
     """Stop the sshd and remove the directory of runs whose process is gone."""
-    for directory in BASE.glob(f"{PREFIX}*"):
-        owner = directory.name[len(PREFIX) :].split("-")[0]
-        if not owner.isdigit() or _alive(int(owner)):
-            continue
+    for directory in dead_runs(PREFIX):
         with contextlib.suppress(OSError, ValueError):
             os.kill(int((directory / "sshd.pid").read_text()), signal.SIGTERM)
         shutil.rmtree(directory, ignore_errors=True)
